@@ -1,0 +1,31 @@
+// kg: knowledge graphs from the news. A thin main: parse arguments, hand over
+// to the subcommand in cli/cmd_*.cpp.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  kg::cli::GlobalOptions g;
+  if (const char* env = std::getenv("KG_DB"); env != nullptr && *env != '\0') g.db_path = env;
+  if (const char* env = std::getenv("KG_MODELS"); env != nullptr && *env != '\0') g.models = env;
+
+  CLI::App app{"kg: turn news articles into a knowledge graph you can query, draw and watch grow."};
+  app.set_version_flag("--version", "kg 0.1.0");
+  app.add_option("--db", g.db_path, "Database directory (default ./kg.db, or $KG_DB)")
+      ->capture_default_str();
+  app.add_option("--models", g.models, "Directory of trained models (default: built-in, or $KG_MODELS)");
+  app.add_flag("-q,--quiet", g.quiet, "No progress bar or summary");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  // Subcommands, in the order `kg --help` lists them.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}

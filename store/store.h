@@ -1,0 +1,159 @@
+// The persistent graph: one RocksDB database directory.
+//
+// Layout and key encoding: store/DESIGN.md.
+//
+// Threading: a Store may be shared by threads. Commit/Retract/merge calls are
+// serialised internally (one writer). Readers are cheap, immutable views bound
+// to one RocksDB snapshot; a Reader may be used by one thread at a time and
+// must not outlive its Store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/extraction.h"
+#include "graph/model.h"
+#include "graph/status.h"
+
+namespace kg::store {
+
+inline constexpr uint32_t kSchemaVersion = 1;
+
+enum class OpenMode {
+  kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
+  kReadOnly,    // never writes; works while a writer runs in another process
+};
+
+// What a reader sees. The default is the latest state of the whole graph.
+struct View {
+  ArticleSeq as_of = UINT64_MAX;     // AS OF ARTICLE n: only log entries with seq <= n count
+  std::optional<ArticleSeq> only_article;  // FROM ARTICLE: only evidence of that article
+};
+
+// A triple pattern; unset positions are wildcards. With at least one position
+// bound the scan is a prefix scan of the SPO, POS or OSP index.
+struct TriplePattern {
+  std::optional<EntityId> subject;
+  std::optional<std::string> predicate;
+  std::optional<EntityId> object;
+};
+
+// One entry of the log: an ingested article or a retraction.
+struct LogEntry {
+  ArticleSeq seq = 0;
+  enum class Kind : uint8_t { kArticle = 0, kRetraction = 1 } kind = Kind::kArticle;
+  Article article;                  // for kRetraction: the retracted article
+  ArticleSeq retracts = 0;          // for kRetraction: seq of the retracted article
+  bool retracted = false;           // for kArticle: withdrawn by a later entry (latest view)
+  uint32_t sentences = 0;
+  uint32_t new_entities = 0;
+  uint32_t new_facts = 0;
+  uint32_t reinforced_facts = 0;
+  uint32_t mentions = 0;
+  uint32_t merged_mentions = 0;     // mentions that attached to entities known before
+};
+
+// The result of committing one article.
+struct CommitResult {
+  bool duplicate = false;           // same content hash already stored: nothing written
+  ArticleSeq seq = 0;               // the new seq (or the existing one when duplicate)
+  uint32_t new_entities = 0;
+  uint32_t new_facts = 0;
+  uint32_t reinforced_facts = 0;
+};
+
+// One stored mention of an entity.
+struct StoredMention {
+  ArticleSeq article_seq = 0;
+  uint64_t begin = 0;               // byte offsets into that article's text
+  uint64_t end = 0;
+  uint32_t sentence = 0;
+  Mention::Kind kind = Mention::Kind::kName;
+};
+
+struct StoreStats {
+  uint64_t articles = 0;
+  uint64_t entities = 0;
+  uint64_t facts = 0;
+  uint64_t evidence = 0;
+  uint64_t disk_bytes = 0;          // size of the database directory
+};
+
+class Reader;
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Resolves the article's local entities against the graph (alias index,
+  // name structure, type), then writes the article, entities, facts, indexes
+  // and evidence in ONE WriteBatch. The article gets the next seq.
+  // `text` is the article text the extraction's offsets point into.
+  Result<CommitResult> Commit(const Article& article, std::string_view text,
+                              const Extraction& extraction);
+
+  // Withdraws an article: appends a retraction entry to the log. Facts whose
+  // only evidence came from it disappear from views at or after that entry.
+  Result<LogEntry> Retract(ArticleSeq seq);
+
+  // User corrections, persisted and applied to later articles.
+  Status MergeEntities(EntityId keep, EntityId drop);
+  Status AddAlias(EntityId entity, std::string_view name);
+
+  std::unique_ptr<Reader> NewReader(const View& view = View()) const;
+  Result<StoreStats> Stats() const;
+  const std::string& path() const;
+
+  class Impl;
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A consistent, read-only view of the graph at one snapshot and one View.
+// All callbacks return true to continue, false to stop the scan early.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  virtual const View& view() const = 0;
+
+  // Entities (visible: first seen at or before view().as_of).
+  virtual std::optional<Entity> GetEntity(EntityId id) = 0;
+  // Exact lookup through the alias index (NormalizeName), most mentioned first.
+  virtual std::vector<EntityId> FindByName(std::string_view name) = 0;
+  virtual Status ScanEntities(const std::function<bool(const Entity&)>& fn) = 0;
+
+  // Facts visible in the view, matching the pattern, in index order.
+  virtual Status ScanFacts(const TriplePattern& pattern,
+                           const std::function<bool(const Fact&)>& fn) = 0;
+  virtual std::optional<Fact> GetFact(FactId id) = 0;
+  // Evidence of one fact visible in the view, in article seq order.
+  virtual Status ScanEvidence(FactId id, const std::function<bool(const Evidence&)>& fn) = 0;
+  // Mentions of one entity, in article seq order.
+  virtual Status ScanMentions(EntityId id, const std::function<bool(const StoredMention&)>& fn) = 0;
+  // What one article contributed: each fact it evidences, with that evidence,
+  // and whether the fact was first seen in this article (else reinforced).
+  virtual Status ScanArticleFacts(
+      ArticleSeq seq,
+      const std::function<bool(const Fact&, const Evidence&, bool first_seen_here)>& fn) = 0;
+  // Every predicate label in use, with its fact count.
+  virtual std::vector<std::pair<std::string, uint64_t>> Predicates() = 0;
+
+  // The log, in seq order, up to view().as_of.
+  virtual Status ScanLog(const std::function<bool(const LogEntry&)>& fn) = 0;
+  virtual std::optional<LogEntry> GetLogEntry(ArticleSeq seq) = 0;
+  // By article id (the input id) or content hash.
+  virtual std::optional<ArticleSeq> FindArticle(std::string_view id) = 0;
+  // The latest seq visible.
+  virtual ArticleSeq LastSeq() = 0;
+};
+
+}  // namespace kg::store
