@@ -1,0 +1,487 @@
+// Reader: one snapshot, one View. The latest view of the whole graph reads the
+// live aggregates kept in the entity and fact records (no evidence scan);
+// historical and single-article views recompute them from the evidence and
+// presence rows they can see.
+#include <algorithm>
+#include <map>
+
+#include "store/store_impl.h"
+
+namespace kg::store {
+
+using namespace internal;  // NOLINT: internal key/record helpers of this module
+
+namespace {
+
+class ReaderImpl final : public Reader {
+ public:
+  ReaderImpl(const Store::Impl& impl, const View& view) : impl_(impl), view_(view) {
+    ++impl_.live_readers;
+    if (impl_.mode == OpenMode::kReadWrite) {  // see NewReader for read-only stores
+      snap_ = impl_.db->GetSnapshot();
+      ro_.snapshot = snap_;
+    }
+    std::string v;
+    Counters c;
+    if (impl_.db->Get(ro_, impl_.cf(kMeta), std::string(kMetaCounters), &v).ok()) {
+      (void)DecodeCounters(v, &c);
+    }
+    last_seq_ = c.next_seq - 1;
+    as_of_ = std::min(view_.as_of, last_seq_);
+    latest_ = !view_.only_article.has_value() && view_.as_of >= last_seq_;
+    (void)Scan(kRetractions, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& val) {
+      if (k.size() == 8 && val.size() == 8) {
+        retractions_[codec::GetU64(k.data())] = codec::GetU64(val.data());
+      }
+      return true;
+    });
+  }
+  ~ReaderImpl() override {
+    if (snap_ != nullptr) impl_.db->ReleaseSnapshot(snap_);
+    --impl_.live_readers;
+  }
+
+  const View& view() const override { return view_; }
+
+  std::optional<Entity> GetEntity(EntityId id) override {
+    id = Canonical(id);
+    std::string v;
+    if (!Get(kEntities, codec::U64Key(id), &v)) return std::nullopt;
+    EntityRec rec;
+    if (!DecodeEntity(v, &rec)) return std::nullopt;
+    return MakeEntity(id, rec);
+  }
+
+  std::vector<EntityId> FindByName(std::string_view name) override {
+    const std::string norm = NormalizeName(name);
+    std::vector<std::pair<uint64_t, EntityId>> found;  // (mentions, id)
+    if (norm.empty()) return {};
+    std::vector<EntityId> ids;
+    (void)Scan(kAliases, AliasPrefix(norm), [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
+      if (k.size() == norm.size() + 9) ids.push_back(codec::GetU64(k.data() + norm.size() + 1));
+      return true;
+    });
+    for (EntityId id : ids) {
+      auto e = GetEntity(id);
+      if (!e) continue;
+      bool dup = false;
+      for (const auto& f : found) dup = dup || f.second == e->id;
+      if (!dup) found.emplace_back(e->mentions, e->id);
+    }
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<EntityId> out;
+    for (const auto& f : found) out.push_back(f.second);
+    return out;
+  }
+
+  Status ScanEntities(const std::function<bool(const Entity&)>& fn) override {
+    Status inner;
+    Status s = Scan(kEntities, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+      if (k.size() != 8) return true;
+      EntityRec rec;
+      if (!DecodeEntity(std::string_view(v.data(), v.size()), &rec)) {
+        inner = Status::Corruption("entity record " + std::to_string(codec::GetU64(k.data())));
+        return false;
+      }
+      auto e = MakeEntity(codec::GetU64(k.data()), rec);
+      return !e || fn(*e);
+    });
+    return inner.ok() ? s : inner;
+  }
+
+  Status ScanFacts(const TriplePattern& p, const std::function<bool(const Fact&)>& fn) override {
+    std::optional<EntityId> subj, obj;
+    if (p.subject) subj = Canonical(*p.subject);
+    if (p.object) obj = Canonical(*p.object);
+    PredId pid = 0;
+    if (p.predicate) {
+      auto id = PredIdOf(*p.predicate);
+      if (!id) return Status::Ok();  // a label never seen matches nothing
+      pid = *id;
+    }
+    Status inner;
+    auto visit = [&](FactId fid) {
+      std::string v;
+      if (!Get(kFacts, codec::U64Key(fid), &v)) return true;
+      FactRec rec;
+      if (!DecodeFact(v, &rec)) {
+        inner = Status::Corruption("fact record " + std::to_string(fid));
+        return false;
+      }
+      if ((subj && rec.subject != *subj) || (obj && rec.object != *obj) ||
+          (p.predicate && rec.pred != pid)) {
+        return true;
+      }
+      auto f = MakeFact(fid, rec);
+      return !f || fn(*f);
+    };
+    auto by_key = [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
+      return k.size() < 8 || visit(codec::GetU64(k.data() + k.size() - 8));
+    };
+
+    Status s;
+    if (view_.only_article) {
+      // Only that article's facts can be visible: walk its contributions.
+      std::string prefix = codec::U64Key(*view_.only_article) + "f";
+      s = Scan(kContrib, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
+        return k.size() != 17 || visit(codec::GetU64(k.data() + 9));
+      });
+    } else if (subj) {
+      std::string prefix;
+      if (p.predicate) {
+        codec::PutU64(&prefix, *subj);
+        codec::PutU32(&prefix, pid);
+        if (obj) codec::PutU64(&prefix, *obj);
+        s = Scan(kSpo, prefix, by_key);
+      } else if (obj) {
+        codec::PutU64(&prefix, *obj);
+        codec::PutU64(&prefix, *subj);
+        s = Scan(kOsp, prefix, by_key);
+      } else {
+        codec::PutU64(&prefix, *subj);
+        s = Scan(kSpo, prefix, by_key);
+      }
+    } else if (p.predicate) {
+      std::string prefix;
+      codec::PutU32(&prefix, pid);
+      if (obj) codec::PutU64(&prefix, *obj);
+      s = Scan(kPos, prefix, by_key);
+    } else if (obj) {
+      s = Scan(kOsp, codec::U64Key(*obj), by_key);
+    } else {
+      s = Scan(kFacts, "", [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
+        return k.size() != 8 || visit(codec::GetU64(k.data()));
+      });
+    }
+    return inner.ok() ? s : inner;
+  }
+
+  std::optional<Fact> GetFact(FactId id) override {
+    std::string v;
+    if (!Get(kFacts, codec::U64Key(id), &v)) return std::nullopt;
+    FactRec rec;
+    if (!DecodeFact(v, &rec)) return std::nullopt;
+    return MakeFact(id, rec);
+  }
+
+  Status ScanEvidence(FactId id, const std::function<bool(const Evidence&)>& fn) override {
+    std::string prefix = codec::U64Key(id);
+    if (view_.only_article) codec::PutU64(&prefix, *view_.only_article);
+    Status inner;
+    Status s = Scan(kEvidence, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+      if (k.size() != kEvidenceKeySize) return true;
+      const ArticleSeq seq = codec::GetU64(k.data() + 8);
+      if (!Visible(seq)) return true;
+      EvidenceRec rec;
+      if (!DecodeEvidence(std::string_view(v.data(), v.size()), &rec)) {
+        inner = Status::Corruption("evidence record of fact " + std::to_string(id));
+        return false;
+      }
+      Evidence ev;
+      ev.article_seq = seq;
+      ev.sentence_index = codec::GetU32(k.data() + 16);
+      ev.surface = std::move(rec.surface);
+      ev.attribution = std::move(rec.attribution);
+      ev.confidence = rec.confidence;
+      FillArticleAndSentence(&ev);
+      return fn(ev);
+    });
+    return inner.ok() ? s : inner;
+  }
+
+  Status ScanMentions(EntityId id, const std::function<bool(const StoredMention&)>& fn) override {
+    std::string prefix = codec::U64Key(Canonical(id));
+    if (view_.only_article) codec::PutU64(&prefix, *view_.only_article);
+    return Scan(kMentions, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+      if (k.size() != 20) return true;
+      StoredMention m;
+      m.article_seq = codec::GetU64(k.data() + 8);
+      if (!Visible(m.article_seq)) return true;
+      m.begin = codec::GetU32(k.data() + 16);
+      codec::Decoder d(std::string_view(v.data(), v.size()));
+      m.end = m.begin + d.Varint();
+      m.sentence = static_cast<uint32_t>(d.Varint());
+      m.kind = static_cast<Mention::Kind>(d.Byte());
+      return fn(m);
+    });
+  }
+
+  Status ScanArticleFacts(
+      ArticleSeq seq,
+      const std::function<bool(const Fact&, const Evidence&, bool)>& fn) override {
+    if (!Visible(seq)) return Status::Ok();
+    std::vector<FactId> fids;
+    Status s = Scan(kContrib, codec::U64Key(seq) + "f",
+                    [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
+                      if (k.size() == 17) fids.push_back(codec::GetU64(k.data() + 9));
+                      return true;
+                    });
+    if (!s.ok()) return s;
+    for (FactId fid : fids) {
+      auto fact = GetFact(fid);
+      if (!fact) continue;
+      bool go_on = true;
+      std::string prefix = codec::U64Key(fid);
+      codec::PutU64(&prefix, seq);
+      Status inner;
+      s = Scan(kEvidence, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        if (k.size() != kEvidenceKeySize) return true;
+        EvidenceRec rec;
+        if (!DecodeEvidence(std::string_view(v.data(), v.size()), &rec)) {
+          inner = Status::Corruption("evidence record of fact " + std::to_string(fid));
+          return false;
+        }
+        Evidence ev;
+        ev.article_seq = seq;
+        ev.sentence_index = codec::GetU32(k.data() + 16);
+        ev.surface = std::move(rec.surface);
+        ev.attribution = std::move(rec.attribution);
+        ev.confidence = rec.confidence;
+        FillArticleAndSentence(&ev);
+        go_on = fn(*fact, ev, fact->first_seen == seq);
+        return go_on;
+      });
+      if (!inner.ok()) return inner;
+      if (!s.ok()) return s;
+      if (!go_on) break;
+    }
+    return Status::Ok();
+  }
+
+  std::vector<std::pair<std::string, uint64_t>> Predicates() override {
+    std::vector<std::pair<std::string, uint64_t>> out;
+    std::vector<PredId> pids;
+    (void)Scan(kTerms, "i", [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
+      if (k.size() == 5) pids.push_back(codec::GetU32(k.data() + 1));
+      return true;
+    });
+    for (PredId pid : pids) {
+      uint64_t count = 0;
+      if (latest_) {
+        std::string v;
+        if (Get(kTerms, TermCountKey(pid), &v)) {
+          codec::Decoder d(v);
+          count = d.Varint();
+        }
+      } else {
+        TriplePattern p;
+        p.predicate = PredName(pid);
+        (void)ScanFacts(p, [&](const Fact&) {
+          ++count;
+          return true;
+        });
+      }
+      if (count > 0) out.emplace_back(PredName(pid), count);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    return out;
+  }
+
+  Status ScanLog(const std::function<bool(const LogEntry&)>& fn) override {
+    Status inner;
+    Status s = Scan(kLog, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+      if (k.size() != 8) return true;
+      const ArticleSeq seq = codec::GetU64(k.data());
+      if (seq > as_of_) return false;
+      LogEntry e;
+      if (!DecodeLog(seq, std::string_view(v.data(), v.size()), &e)) {
+        inner = Status::Corruption("log entry " + std::to_string(seq));
+        return false;
+      }
+      e.retracted = e.kind == LogEntry::Kind::kArticle && RetractedInView(seq);
+      return fn(e);
+    });
+    return inner.ok() ? s : inner;
+  }
+
+  std::optional<LogEntry> GetLogEntry(ArticleSeq seq) override {
+    if (seq == 0 || seq > as_of_) return std::nullopt;
+    std::string v;
+    if (!Get(kLog, codec::U64Key(seq), &v)) return std::nullopt;
+    LogEntry e;
+    if (!DecodeLog(seq, v, &e)) return std::nullopt;
+    e.retracted = e.kind == LogEntry::Kind::kArticle && RetractedInView(seq);
+    return e;
+  }
+
+  std::optional<ArticleSeq> FindArticle(std::string_view id) override {
+    for (const std::string& key : {ArticleIdKey(id), ArticleHashKey(id)}) {
+      std::string v;
+      if (Get(kArticleIndex, key, &v) && v.size() == 8) {
+        ArticleSeq seq = codec::GetU64(v.data());
+        if (seq <= as_of_) return seq;
+      }
+    }
+    return std::nullopt;
+  }
+
+  ArticleSeq LastSeq() override { return as_of_; }
+
+ private:
+  bool RetractedInView(ArticleSeq seq) const {
+    auto it = retractions_.find(seq);
+    return it != retractions_.end() && it->second <= as_of_;
+  }
+  // Does evidence / presence from article `seq` count in this view?
+  bool Visible(ArticleSeq seq) const {
+    if (seq == 0 || seq > as_of_) return false;
+    if (view_.only_article && seq != *view_.only_article) return false;
+    return !RetractedInView(seq);
+  }
+
+  bool Get(Cf c, const std::string& key, std::string* value) {
+    return impl_.db->Get(ro_, impl_.cf(c), key, value).ok();
+  }
+
+  template <typename Fn>
+  Status Scan(Cf c, const std::string& prefix, Fn&& fn) {
+    const std::string upper = PrefixEnd(prefix);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro = ro_;
+    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro, impl_.cf(c)));
+    if (prefix.empty()) {
+      it->SeekToFirst();
+    } else {
+      it->Seek(prefix);
+    }
+    for (; it->Valid(); it->Next()) {
+      if (!fn(it->key(), it->value())) break;
+    }
+    return FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
+  }
+
+  EntityId Canonical(EntityId id) {
+    for (int hop = 0; hop < 64; ++hop) {
+      std::string v;
+      if (!Get(kRedirects, codec::U64Key(id), &v) || v.size() != 8) return id;
+      id = codec::GetU64(v.data());
+    }
+    return id;
+  }
+
+  std::optional<Entity> MakeEntity(EntityId id, const EntityRec& rec) {
+    Entity e;
+    e.id = id;
+    e.name = rec.name;
+    e.type = rec.type;
+    e.aliases = rec.aliases;
+    if (latest_) {
+      if (rec.live_articles == 0) return std::nullopt;
+      e.mentions = rec.live_mentions;
+      e.first_seen = rec.live_first_seen;
+      return e;
+    }
+    bool any = false;
+    std::string prefix = codec::U64Key(id);
+    if (view_.only_article) codec::PutU64(&prefix, *view_.only_article);
+    (void)Scan(kEntitySeen, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+      if (k.size() != 16) return true;
+      const ArticleSeq seq = codec::GetU64(k.data() + 8);
+      if (!Visible(seq)) return true;
+      codec::Decoder d(std::string_view(v.data(), v.size()));
+      e.mentions += d.Varint();
+      if (!any) e.first_seen = seq;
+      any = true;
+      return true;
+    });
+    if (!any) return std::nullopt;
+    return e;
+  }
+
+  std::optional<Fact> MakeFact(FactId fid, const FactRec& rec) {
+    Fact f;
+    f.id = fid;
+    f.subject = rec.subject;
+    f.object = rec.object;
+    f.negated = rec.negated;
+    f.modality = rec.modality;
+    if (latest_) {
+      if (rec.live_support == 0) return std::nullopt;
+      f.first_seen = rec.live_first_seen;
+      f.support = static_cast<uint32_t>(rec.live_support);
+      f.confidence = rec.live_confidence;
+      f.surface = rec.live_surface;
+    } else {
+      Agg agg;
+      std::string prefix = codec::U64Key(fid);
+      if (view_.only_article) codec::PutU64(&prefix, *view_.only_article);
+      (void)Scan(kEvidence, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        if (k.size() != kEvidenceKeySize) return true;
+        const ArticleSeq seq = codec::GetU64(k.data() + 8);
+        if (seq > as_of_) return false;  // rows are in seq order
+        if (!Visible(seq)) return true;
+        EvidenceRec ev;
+        if (DecodeEvidence(std::string_view(v.data(), v.size()), &ev)) {
+          agg.Add(seq, ev.confidence, ev.surface);
+        }
+        return true;
+      });
+      if (agg.support == 0) return std::nullopt;
+      f.first_seen = agg.first_seen;
+      f.support = agg.support;
+      f.confidence = agg.confidence;
+      f.surface = std::move(agg.surface);
+    }
+    f.predicate = PredName(rec.pred);
+    return f;
+  }
+
+  std::string PredName(PredId pid) {
+    auto it = pred_names_.find(pid);
+    if (it != pred_names_.end()) return it->second;
+    std::string v;
+    if (!Get(kTerms, TermIdKey(pid), &v)) v = "?";
+    pred_names_[pid] = v;
+    return v;
+  }
+  std::optional<PredId> PredIdOf(const std::string& label) {
+    std::string v;
+    if (!Get(kTerms, TermNameKey(label), &v) || v.size() != 4) return std::nullopt;
+    return codec::GetU32(v.data());
+  }
+
+  void FillArticleAndSentence(Evidence* ev) {
+    auto it = article_ids_.find(ev->article_seq);
+    if (it == article_ids_.end()) {
+      std::string id;
+      std::string v;
+      LogEntry e;
+      if (Get(kLog, codec::U64Key(ev->article_seq), &v) && DecodeLog(ev->article_seq, v, &e)) {
+        id = e.article.id;
+      }
+      it = article_ids_.emplace(ev->article_seq, id).first;
+    }
+    ev->article_id = it->second;
+    std::string v;
+    if (Get(kSentences, SentenceKey(ev->article_seq, ev->sentence_index), &v)) {
+      codec::Decoder d(v);
+      ev->sentence_begin = d.Varint();
+      ev->sentence_end = d.Varint();
+      ev->sentence = d.String();
+    }
+  }
+
+  const Store::Impl& impl_;
+  const View view_;
+  const rocksdb::Snapshot* snap_ = nullptr;
+  rocksdb::ReadOptions ro_;
+  ArticleSeq last_seq_ = 0;
+  ArticleSeq as_of_ = 0;
+  bool latest_ = true;
+  std::map<ArticleSeq, ArticleSeq> retractions_;  // article seq -> retraction seq
+  std::map<PredId, std::string> pred_names_;
+  std::map<ArticleSeq, std::string> article_ids_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> MakeReader(const Store::Impl& impl, const View& view) {
+  return std::make_unique<ReaderImpl>(impl, view);
+}
+
+}  // namespace kg::store

@@ -1,0 +1,345 @@
+// Internal to store/: column families, key builders and record codecs.
+// Layout: store/DESIGN.md. Nothing here is part of the public API.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/model.h"
+#include "store/codec.h"
+#include "store/store.h"
+
+namespace kg::store::internal {
+
+// Column families, in the order of their handles (index 0 is RocksDB's
+// "default", which kg leaves empty).
+enum Cf : int {
+  kDefault = 0,
+  kMeta,
+  kTerms,
+  kEntities,
+  kAliases,
+  kRedirects,
+  kFactIds,
+  kFacts,
+  kSpo,
+  kPos,
+  kOsp,
+  kEvidence,
+  kSentences,
+  kLog,
+  kArticleIndex,
+  kRetractions,
+  kContrib,
+  kMentions,
+  kEntitySeen,
+  kCfCount
+};
+inline constexpr const char* kCfNames[kCfCount] = {
+    "default", "meta", "terms", "entities", "aliases", "redirects", "fact_ids",
+    "facts", "spo", "pos", "osp", "evidence", "sentences", "log", "article_index",
+    "retractions", "contrib", "mentions", "entity_seen"};
+
+using PredId = uint32_t;
+
+// meta keys
+inline constexpr std::string_view kMetaSchema = "schema_version";
+inline constexpr std::string_view kMetaCounters = "counters";
+
+// Writer counters, persisted in every batch under meta "counters".
+struct Counters {
+  uint64_t next_seq = 1;
+  uint64_t next_entity = 1;
+  uint64_t next_fact = 1;
+  uint64_t next_term = 1;
+  uint64_t live_articles = 0;
+  uint64_t live_entities = 0;
+  uint64_t live_facts = 0;
+  uint64_t evidence = 0;
+};
+inline std::string EncodeCounters(const Counters& c) {
+  std::string s;
+  for (uint64_t v : {c.next_seq, c.next_entity, c.next_fact, c.next_term, c.live_articles,
+                     c.live_entities, c.live_facts, c.evidence}) {
+    codec::PutVarint(&s, v);
+  }
+  return s;
+}
+inline bool DecodeCounters(std::string_view in, Counters* c) {
+  codec::Decoder d(in);
+  for (uint64_t* v : {&c->next_seq, &c->next_entity, &c->next_fact, &c->next_term,
+                      &c->live_articles, &c->live_entities, &c->live_facts, &c->evidence}) {
+    *v = d.Varint();
+  }
+  return d.ok();
+}
+
+// entities: eid(8) -> EntityRec. The live_* fields describe the latest view.
+struct EntityRec {
+  EntityType type = EntityType::kMisc;
+  std::string name;
+  std::vector<std::string> aliases;
+  uint64_t live_mentions = 0;
+  uint64_t live_articles = 0;   // articles (not retracted) that mention it; 0 = invisible
+  uint64_t live_first_seen = 0;
+};
+inline std::string EncodeEntity(const EntityRec& e) {
+  std::string s;
+  s.push_back(static_cast<char>(e.type));
+  codec::PutString(&s, e.name);
+  codec::PutVarint(&s, e.aliases.size());
+  for (const auto& a : e.aliases) codec::PutString(&s, a);
+  codec::PutVarint(&s, e.live_mentions);
+  codec::PutVarint(&s, e.live_articles);
+  codec::PutVarint(&s, e.live_first_seen);
+  return s;
+}
+inline bool DecodeEntity(std::string_view in, EntityRec* e) {
+  codec::Decoder d(in);
+  uint8_t t = d.Byte();
+  e->type = t < kEntityTypeCount ? static_cast<EntityType>(t) : EntityType::kMisc;
+  e->name = d.String();
+  uint64_t n = d.Varint();
+  e->aliases.clear();
+  for (uint64_t i = 0; i < n && d.ok(); ++i) e->aliases.push_back(d.String());
+  e->live_mentions = d.Varint();
+  e->live_articles = d.Varint();
+  e->live_first_seen = d.Varint();
+  return d.ok();
+}
+
+// facts: fid(8) -> FactRec. The live_* fields describe the latest view.
+struct FactRec {
+  EntityId subject = 0;
+  PredId pred = 0;
+  EntityId object = 0;
+  bool negated = false;
+  Modality modality = Modality::kAsserted;
+  uint64_t live_first_seen = 0;
+  uint64_t live_support = 0;    // distinct visible articles; 0 = invisible
+  float live_confidence = 0.0f;
+  std::string live_surface;
+};
+inline std::string EncodeFact(const FactRec& f) {
+  std::string s;
+  codec::PutVarint(&s, f.subject);
+  codec::PutVarint(&s, f.pred);
+  codec::PutVarint(&s, f.object);
+  s.push_back(static_cast<char>((f.negated ? 1 : 0) | (static_cast<int>(f.modality) << 1)));
+  codec::PutVarint(&s, f.live_first_seen);
+  codec::PutVarint(&s, f.live_support);
+  codec::PutFloat(&s, f.live_confidence);
+  codec::PutString(&s, f.live_surface);
+  return s;
+}
+inline bool DecodeFact(std::string_view in, FactRec* f) {
+  codec::Decoder d(in);
+  f->subject = d.Varint();
+  f->pred = static_cast<PredId>(d.Varint());
+  f->object = d.Varint();
+  uint8_t flags = d.Byte();
+  f->negated = (flags & 1) != 0;
+  f->modality = static_cast<Modality>((flags >> 1) & 0x7);
+  f->live_first_seen = d.Varint();
+  f->live_support = d.Varint();
+  f->live_confidence = d.Float();
+  f->live_surface = d.String();
+  return d.ok();
+}
+
+// fact_ids: s(8) p(4) o(8) flags(1) -> fid(8). flags = negated | modality << 1.
+inline std::string FactIdentKey(EntityId s, PredId p, EntityId o, bool negated, Modality m) {
+  std::string k;
+  codec::PutU64(&k, s);
+  codec::PutU32(&k, p);
+  codec::PutU64(&k, o);
+  k.push_back(static_cast<char>((negated ? 1 : 0) | (static_cast<int>(m) << 1)));
+  return k;
+}
+// spo: s p o fid ; pos: p o s fid ; osp: o s p fid (all values empty).
+inline std::string SpoKey(EntityId s, PredId p, EntityId o, FactId f) {
+  std::string k;
+  codec::PutU64(&k, s);
+  codec::PutU32(&k, p);
+  codec::PutU64(&k, o);
+  codec::PutU64(&k, f);
+  return k;
+}
+inline std::string PosKey(EntityId s, PredId p, EntityId o, FactId f) {
+  std::string k;
+  codec::PutU32(&k, p);
+  codec::PutU64(&k, o);
+  codec::PutU64(&k, s);
+  codec::PutU64(&k, f);
+  return k;
+}
+inline std::string OspKey(EntityId s, PredId p, EntityId o, FactId f) {
+  std::string k;
+  codec::PutU64(&k, o);
+  codec::PutU64(&k, s);
+  codec::PutU32(&k, p);
+  codec::PutU64(&k, f);
+  return k;
+}
+
+// evidence: fid(8) seq(8) sentence(4) ord(2) -> EvidenceRec
+inline std::string EvidenceKey(FactId f, ArticleSeq seq, uint32_t sentence, uint16_t ord) {
+  std::string k;
+  codec::PutU64(&k, f);
+  codec::PutU64(&k, seq);
+  codec::PutU32(&k, sentence);
+  codec::PutU16(&k, ord);
+  return k;
+}
+inline constexpr size_t kEvidenceKeySize = 22;
+struct EvidenceRec {
+  std::string surface;
+  std::string attribution;
+  float confidence = 0.0f;
+};
+inline std::string EncodeEvidence(const EvidenceRec& e) {
+  std::string s;
+  codec::PutString(&s, e.surface);
+  codec::PutString(&s, e.attribution);
+  codec::PutFloat(&s, e.confidence);
+  return s;
+}
+inline bool DecodeEvidence(std::string_view in, EvidenceRec* e) {
+  codec::Decoder d(in);
+  e->surface = d.String();
+  e->attribution = d.String();
+  e->confidence = d.Float();
+  return d.ok();
+}
+
+// sentences: seq(8) sentence(4) -> begin, end (varints), text
+inline std::string SentenceKey(ArticleSeq seq, uint32_t sentence) {
+  std::string k;
+  codec::PutU64(&k, seq);
+  codec::PutU32(&k, sentence);
+  return k;
+}
+
+// log: seq(8) -> LogEntry (without `retracted`, which depends on the view)
+inline std::string EncodeLog(const LogEntry& e) {
+  std::string s;
+  s.push_back(static_cast<char>(e.kind));
+  const Article& a = e.article;
+  for (const std::string* f : {&a.id, &a.title, &a.date, &a.source, &a.url, &a.content_hash}) {
+    codec::PutString(&s, *f);
+  }
+  codec::PutVarint(&s, a.bytes);
+  codec::PutVarint(&s, a.seq);
+  codec::PutVarint(&s, e.retracts);
+  for (uint32_t v : {e.sentences, e.new_entities, e.new_facts, e.reinforced_facts, e.mentions,
+                     e.merged_mentions}) {
+    codec::PutVarint(&s, v);
+  }
+  return s;
+}
+inline bool DecodeLog(ArticleSeq seq, std::string_view in, LogEntry* e) {
+  codec::Decoder d(in);
+  e->seq = seq;
+  e->kind = d.Byte() == 1 ? LogEntry::Kind::kRetraction : LogEntry::Kind::kArticle;
+  Article& a = e->article;
+  for (std::string* f : {&a.id, &a.title, &a.date, &a.source, &a.url, &a.content_hash}) {
+    *f = d.String();
+  }
+  a.bytes = d.Varint();
+  a.seq = d.Varint();
+  e->retracts = d.Varint();
+  for (uint32_t* v : {&e->sentences, &e->new_entities, &e->new_facts, &e->reinforced_facts,
+                      &e->mentions, &e->merged_mentions}) {
+    *v = static_cast<uint32_t>(d.Varint());
+  }
+  return d.ok();
+}
+
+// article_index: 'i' + article id -> seq(8) ; 'h' + content hash -> seq(8)
+inline std::string ArticleIdKey(std::string_view id) { return "i" + std::string(id); }
+inline std::string ArticleHashKey(std::string_view h) { return "h" + std::string(h); }
+
+// contrib: seq(8) 'f' fid(8) and seq(8) 'e' eid(8) -> "" (what an article touched)
+inline std::string ContribKey(ArticleSeq seq, char tag, uint64_t id) {
+  std::string k;
+  codec::PutU64(&k, seq);
+  k.push_back(tag);
+  codec::PutU64(&k, id);
+  return k;
+}
+
+// mentions: eid(8) seq(8) begin(4) -> length, sentence (varints), kind(1)
+inline std::string MentionKey(EntityId e, ArticleSeq seq, uint32_t begin) {
+  std::string k;
+  codec::PutU64(&k, e);
+  codec::PutU64(&k, seq);
+  codec::PutU32(&k, begin);
+  return k;
+}
+// entity_seen: eid(8) seq(8) -> mention count (varint)
+inline std::string SeenKey(EntityId e, ArticleSeq seq) {
+  std::string k;
+  codec::PutU64(&k, e);
+  codec::PutU64(&k, seq);
+  return k;
+}
+
+// aliases: NormalizeName(name) 0x00 eid(8) -> name as written
+inline std::string AliasPrefix(std::string_view norm) {
+  std::string k(norm);
+  k.push_back('\0');
+  return k;
+}
+inline std::string AliasKey(std::string_view norm, EntityId e) {
+  std::string k = AliasPrefix(norm);
+  codec::PutU64(&k, e);
+  return k;
+}
+
+// terms: 'n' label -> pid(4) ; 'i' pid(4) -> label ; 'c' pid(4) -> live fact count (varint)
+inline std::string TermNameKey(std::string_view label) { return "n" + std::string(label); }
+inline std::string TermIdKey(PredId p) {
+  std::string k = "i";
+  codec::PutU32(&k, p);
+  return k;
+}
+inline std::string TermCountKey(PredId p) {
+  std::string k = "c";
+  codec::PutU32(&k, p);
+  return k;
+}
+
+// The smallest key greater than every key starting with `prefix` ("" = none).
+inline std::string PrefixEnd(std::string prefix) {
+  while (!prefix.empty()) {
+    auto c = static_cast<unsigned char>(prefix.back());
+    if (c != 0xff) {
+      prefix.back() = static_cast<char>(c + 1);
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return prefix;
+}
+
+// Aggregates of one fact over a set of evidence rows.
+struct Agg {
+  ArticleSeq first_seen = 0;
+  uint32_t support = 0;
+  float confidence = 0.0f;
+  std::string surface;
+  ArticleSeq last_seq = 0;  // for counting distinct articles in seq order
+  void Add(ArticleSeq seq, float conf, const std::string& surf) {
+    if (support == 0 || seq < first_seen) {
+      first_seen = seq;
+      surface = surf;
+    }
+    if (support == 0 || seq != last_seq) ++support;
+    last_seq = seq;
+    if (conf > confidence) confidence = conf;
+  }
+};
+
+}  // namespace kg::store::internal

@@ -1,0 +1,1010 @@
+// Store: open/lock/version check, Commit, Retract and the user corrections.
+// Every mutation is built in one WriteBatchWithIndex (so later steps of the
+// same mutation read what earlier steps wrote) and written with a synced WAL
+// write: an article is in the graph entirely or not at all.
+#include "store/store.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "graph/resolve.h"
+#include "store/store_impl.h"
+
+namespace kg::store {
+
+using namespace internal;  // NOLINT: internal key/record helpers of this module
+namespace fs = std::filesystem;
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string m = std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(m);
+  if (s.IsBusy() || s.IsTryAgain()) return Status::Busy(m);
+  if (s.IsIOError()) return Status::IoError(m);
+  if (s.IsNotFound()) return Status::NotFound(m);
+  return Status::Internal(m);
+}
+
+namespace {
+
+constexpr const char* kPidFile = "kg-writer.pid";
+
+std::string HexHash(std::string_view text) {
+  // Two independent 64-bit FNV-1a style hashes: 128 bits, enough to call
+  // equal text "the same article" without a crypto dependency.
+  uint64_t h1 = 1469598103934665603ULL;
+  uint64_t h2 = 0x9e3779b97f4a7c15ULL;
+  for (unsigned char c : text) {
+    h1 = (h1 ^ c) * 1099511628211ULL;
+    h2 = (h2 ^ c) * 0x100000001b3ULL + 0x7f4a7c15ULL;
+    h2 ^= h2 >> 29;
+  }
+  h1 ^= text.size();
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return buf;
+}
+
+rocksdb::ColumnFamilyOptions MakeCfOptions() {
+  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.whole_key_filtering = true;
+  rocksdb::ColumnFamilyOptions o;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  auto supported = rocksdb::GetSupportedCompressions();
+  auto has = [&](rocksdb::CompressionType c) {
+    return std::find(supported.begin(), supported.end(), c) != supported.end();
+  };
+  if (has(rocksdb::kLZ4Compression)) o.compression = rocksdb::kLZ4Compression;
+  else if (has(rocksdb::kSnappyCompression)) o.compression = rocksdb::kSnappyCompression;
+  if (has(rocksdb::kZSTD)) o.bottommost_compression = rocksdb::kZSTD;
+  o.write_buffer_size = 32 << 20;
+  return o;
+}
+
+std::string ReadPidFile(const std::string& path) {
+  std::ifstream in(fs::path(path) / kPidFile);
+  std::string pid;
+  if (in >> pid) return pid;
+  return "?";
+}
+
+// The mutation being built: reads see the batch first, then the database.
+class Txn {
+ public:
+  explicit Txn(Store::Impl& impl)
+      : impl_(impl), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+  Status Get(Cf c, const std::string& key, std::string* value, bool* found) {
+    rocksdb::ReadOptions ro;
+    rocksdb::Status s = batch_.GetFromBatchAndDB(impl_.db.get(), ro, impl_.cf(c), key, value);
+    *found = s.ok();
+    if (s.ok() || s.IsNotFound()) return Status::Ok();
+    return FromRocks(s, "read");
+  }
+  void Put(Cf c, const std::string& key, const std::string& value) {
+    (void)batch_.Put(impl_.cf(c), key, value);
+  }
+  void Delete(Cf c, const std::string& key) { (void)batch_.Delete(impl_.cf(c), key); }
+
+  // Every (key, value) starting with `prefix`, batch merged over the database.
+  Status Scan(Cf c, const std::string& prefix,
+              std::vector<std::pair<std::string, std::string>>* out) {
+    std::string upper = PrefixEnd(prefix);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(
+        batch_.NewIteratorWithBase(impl_.cf(c), impl_.db->NewIterator(ro, impl_.cf(c)), &ro));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      if (!it->key().starts_with(prefix)) break;
+      out->emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    return FromRocks(it->status(), "scan");
+  }
+
+  Status Write() {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    return FromRocks(impl_.db->Write(wo, batch_.GetWriteBatch()), "write");
+  }
+
+  Result<EntityRec> Entity(EntityId id) {
+    std::string v;
+    bool found = false;
+    if (Status s = Get(kEntities, codec::U64Key(id), &v, &found); !s.ok()) return s;
+    EntityRec rec;
+    if (!found) return Status::NotFound("entity " + std::to_string(id));
+    if (!DecodeEntity(v, &rec)) return Status::Corruption("entity record " + std::to_string(id));
+    return rec;
+  }
+  Result<FactRec> Fact(FactId id) {
+    std::string v;
+    bool found = false;
+    if (Status s = Get(kFacts, codec::U64Key(id), &v, &found); !s.ok()) return s;
+    FactRec rec;
+    if (!found) return Status::NotFound("fact " + std::to_string(id));
+    if (!DecodeFact(v, &rec)) return Status::Corruption("fact record " + std::to_string(id));
+    return rec;
+  }
+  // Follows merge redirects (drop -> keep) to the live id.
+  Result<EntityId> Canonical(EntityId id) {
+    for (int hop = 0; hop < 64; ++hop) {
+      std::string v;
+      bool found = false;
+      if (Status s = Get(kRedirects, codec::U64Key(id), &v, &found); !s.ok()) return s;
+      if (!found || v.size() != 8) return id;
+      id = codec::GetU64(v.data());
+    }
+    return Status::Corruption("redirect chain too long");
+  }
+  Status AddPredCount(PredId p, int64_t delta) {
+    std::string v;
+    bool found = false;
+    if (Status s = Get(kTerms, TermCountKey(p), &v, &found); !s.ok()) return s;
+    int64_t n = 0;
+    if (found) {
+      codec::Decoder d(v);
+      n = static_cast<int64_t>(d.Varint());
+    }
+    n = std::max<int64_t>(0, n + delta);
+    std::string out;
+    codec::PutVarint(&out, static_cast<uint64_t>(n));
+    Put(kTerms, TermCountKey(p), out);
+    return Status::Ok();
+  }
+  // The retracted article seqs (latest view).
+  Result<std::set<ArticleSeq>> Retracted() {
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (Status s = Scan(kRetractions, "", &rows); !s.ok()) return s;
+    std::set<ArticleSeq> out;
+    for (const auto& [k, v] : rows) {
+      if (k.size() == 8) out.insert(codec::GetU64(k.data()));
+    }
+    return out;
+  }
+  // Recomputes a fact's live aggregates from its evidence rows.
+  Status RecomputeFact(FactId fid, const std::set<ArticleSeq>& retracted, FactRec* rec) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (Status s = Scan(kEvidence, codec::U64Key(fid), &rows); !s.ok()) return s;
+    Agg agg;
+    for (const auto& [k, v] : rows) {
+      if (k.size() != kEvidenceKeySize) continue;
+      ArticleSeq seq = codec::GetU64(k.data() + 8);
+      if (retracted.count(seq) != 0) continue;
+      EvidenceRec ev;
+      if (!DecodeEvidence(v, &ev)) return Status::Corruption("evidence record");
+      agg.Add(seq, ev.confidence, ev.surface);
+    }
+    rec->live_first_seen = agg.first_seen;
+    rec->live_support = agg.support;
+    rec->live_confidence = agg.confidence;
+    rec->live_surface = agg.surface;
+    return Status::Ok();
+  }
+
+ private:
+  Store::Impl& impl_;
+  rocksdb::WriteBatchWithIndex batch_;
+};
+
+Status ValidateExtraction(std::string_view text, const Extraction& x) {
+  const auto n_ent = static_cast<int64_t>(x.entities.size());
+  const auto n_sent = x.sentences.size();
+  for (size_t i = 0; i < x.sentences.size(); ++i) {
+    const auto& s = x.sentences[i];
+    if (s.begin > s.end || s.end > text.size()) {
+      return Status::InvalidArgument("extraction: sentence " + std::to_string(i) +
+                                     " has offsets outside the text");
+    }
+  }
+  for (size_t i = 0; i < x.mentions.size(); ++i) {
+    const auto& m = x.mentions[i];
+    if (m.entity < 0 || m.entity >= n_ent) {
+      return Status::InvalidArgument("extraction: mention " + std::to_string(i) +
+                                     " refers to no entity");
+    }
+    if (m.begin > m.end || m.end > text.size() || m.end > UINT32_MAX) {
+      return Status::InvalidArgument("extraction: mention " + std::to_string(i) +
+                                     " has offsets outside the text");
+    }
+  }
+  for (size_t i = 0; i < x.facts.size(); ++i) {
+    const auto& f = x.facts[i];
+    if (f.subject < 0 || f.subject >= n_ent || f.object < 0 || f.object >= n_ent) {
+      return Status::InvalidArgument("extraction: fact " + std::to_string(i) +
+                                     " refers to no entity");
+    }
+    if (f.predicate.empty()) {
+      return Status::InvalidArgument("extraction: fact " + std::to_string(i) + " has no predicate");
+    }
+    if (f.sentence >= n_sent) {
+      return Status::InvalidArgument("extraction: fact " + std::to_string(i) +
+                                     " refers to no sentence");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string LastWord(const std::string& norm) {
+  auto pos = norm.rfind(' ');
+  return pos == std::string::npos ? std::string() : norm.substr(pos + 1);
+}
+
+}  // namespace
+
+Store::Impl::~Impl() {
+  for (auto& h : cfs) {
+    if (h && db) (void)db->DestroyColumnFamilyHandle(h.release());
+  }
+  if (db) (void)db->Close();
+  db.reset();
+  if (mode == OpenMode::kReadWrite) {
+    std::error_code ec;
+    fs::remove(fs::path(path) / kPidFile, ec);
+  }
+  if (!secondary_dir.empty()) {
+    std::error_code ec;
+    fs::remove_all(secondary_dir, ec);
+  }
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+const std::string& Store::path() const { return impl_->path; }
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->mode = mode;
+
+  rocksdb::DBOptions dbo;
+  std::vector<std::string> existing;
+  const bool exists = rocksdb::DB::ListColumnFamilies(dbo, path, &existing).ok();
+  if (!exists) {
+    std::error_code ec;
+    if (mode == OpenMode::kReadOnly) {
+      return Status::NotFound("no kg database at " + path + " (create one with `kg ingest`)");
+    }
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec)) {
+      return Status::InvalidArgument(path + " exists and is not a database directory");
+    }
+    if (fs::is_directory(path, ec) && !fs::is_empty(path, ec)) {
+      return Status::InvalidArgument(path + " is a non-empty directory but not a kg database");
+    }
+  } else if (std::find(existing.begin(), existing.end(), "meta") == existing.end()) {
+    return Status::InvalidArgument(path + " is a RocksDB database but not a kg database");
+  }
+
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.keep_log_file_num = 3;
+  dbo.max_log_file_size = 1 << 20;
+  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  rocksdb::ColumnFamilyOptions cfo = MakeCfOptions();
+  for (int i = 0; i < kCfCount; ++i) descs.emplace_back(kCfNames[i], cfo);
+  for (const auto& name : existing) {  // keep unknown families of a newer kg openable
+    bool known = false;
+    for (const char* k : kCfNames) known = known || name == k;
+    if (!known) descs.emplace_back(name, cfo);
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (mode == OpenMode::kReadWrite) {
+    s = rocksdb::DB::Open(rocksdb::DBOptions(dbo), path, descs, &handles, &raw);
+    if (!s.ok()) {
+      const std::string m = s.ToString();
+      if (s.IsIOError() && (m.find("lock") != std::string::npos || m.find("LOCK") != std::string::npos)) {
+        return Status::Busy("database " + path + " is locked by another kg process (pid " +
+                            ReadPidFile(path) + "); wait for it to finish");
+      }
+      return FromRocks(s, "cannot open database " + path);
+    }
+  } else {
+    // A secondary instance (see DESIGN.md): it reads the primary's files and
+    // replays its WAL, so it works while a writer runs, never takes the LOCK,
+    // and keeps its own info log in a private directory.
+    static std::atomic<int> counter{0};
+    impl->secondary_dir = (fs::temp_directory_path() /
+                           ("kg-ro-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+                              .string();
+    std::error_code ec;
+    fs::create_directories(impl->secondary_dir, ec);
+    dbo.max_open_files = -1;  // required by secondary instances
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      handles.clear();
+      s = rocksdb::DB::OpenAsSecondary(dbo, path, impl->secondary_dir, descs, &handles, &raw);
+      if (s.ok()) s = raw->TryCatchUpWithPrimary();
+      if (s.ok()) break;
+      if (raw != nullptr) {
+        for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
+        delete raw;  // NOLINT: RocksDB hands back a raw pointer; not yet owned
+        raw = nullptr;
+      }
+      // The writer may have deleted a file we were about to read: retry.
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
+    }
+    if (!s.ok()) return FromRocks(s, "cannot open database " + path + " read-only");
+  }
+  impl->db.reset(raw);
+  for (auto* h : handles) impl->cfs.emplace_back(h);
+
+  // Schema version.
+  std::string v;
+  s = impl->db->Get(rocksdb::ReadOptions(), impl->cf(kMeta), std::string(kMetaSchema), &v);
+  if (s.IsNotFound()) {
+    if (mode == OpenMode::kReadOnly || exists) {
+      // A RW-created database writes its version in the same batch as its
+      // counters; a kg database without one is damaged or foreign.
+      if (mode == OpenMode::kReadOnly) {
+        return Status::Corruption("database " + path + " has no schema version");
+      }
+    }
+    rocksdb::WriteBatch b;
+    std::string ver;
+    codec::PutU32(&ver, kSchemaVersion);
+    (void)b.Put(impl->cf(kMeta), std::string(kMetaSchema), ver);
+    (void)b.Put(impl->cf(kMeta), std::string(kMetaCounters), EncodeCounters(Counters{}));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (Status st = FromRocks(impl->db->Write(wo, &b), "initialise " + path); !st.ok()) return st;
+  } else if (!s.ok()) {
+    return FromRocks(s, "read schema version of " + path);
+  } else {
+    if (v.size() != 4) {
+      return Status::VersionMismatch("database " + path + " has an unknown schema version record");
+    }
+    uint32_t ver = codec::GetU32(v.data());
+    if (ver > kSchemaVersion) {
+      return Status::VersionMismatch("database " + path + " has schema version " +
+                                     std::to_string(ver) + ", newer than this kg supports (" +
+                                     std::to_string(kSchemaVersion) + "): upgrade kg");
+    }
+    if (ver != kSchemaVersion) {
+      return Status::VersionMismatch("database " + path + " has unknown schema version " +
+                                     std::to_string(ver) + " (this kg reads version " +
+                                     std::to_string(kSchemaVersion) + ")");
+    }
+  }
+  s = impl->db->Get(rocksdb::ReadOptions(), impl->cf(kMeta), std::string(kMetaCounters), &v);
+  if (s.ok()) {
+    if (!DecodeCounters(v, &impl->counters)) {
+      return Status::Corruption("database " + path + ": counters record does not decode");
+    }
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "read counters of " + path);
+  }
+
+  if (mode == OpenMode::kReadWrite) {
+    std::ofstream pid(fs::path(path) / kPidFile, std::ios::trunc);
+    pid << ::getpid() << "\n";
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Result<CommitResult> Store::Commit(const Article& article_in, std::string_view text,
+                                   const Extraction& x) {
+  if (impl_->mode != OpenMode::kReadWrite) {
+    return Status::InvalidArgument("database " + impl_->path + " is open read-only");
+  }
+  if (Status s = ValidateExtraction(text, x); !s.ok()) return s;
+
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  Article article = article_in;
+  if (article.content_hash.empty()) article.content_hash = HexHash(text);
+  article.bytes = text.size();
+
+  Txn t(*impl_);
+  CommitResult result;
+  {
+    std::string v;
+    bool found = false;
+    if (Status s = t.Get(kArticleIndex, ArticleHashKey(article.content_hash), &v, &found); !s.ok()) {
+      return s;
+    }
+    if (found && v.size() == 8) {
+      result.duplicate = true;
+      result.seq = codec::GetU64(v.data());
+      return result;
+    }
+  }
+
+  Counters c = impl_->counters;
+  const ArticleSeq seq = c.next_seq++;
+  article.seq = seq;
+  result.seq = seq;
+
+  const size_t n = x.entities.size();
+  std::vector<uint32_t> local_mentions(n, 0);
+  std::vector<bool> used(n, false);
+  for (const auto& m : x.mentions) {
+    used[static_cast<size_t>(m.entity)] = true;
+    ++local_mentions[static_cast<size_t>(m.entity)];
+  }
+  for (const auto& f : x.facts) {
+    used[static_cast<size_t>(f.subject)] = true;
+    used[static_cast<size_t>(f.object)] = true;
+  }
+
+  // --- Resolve local entities to graph entities.
+  std::map<EntityId, EntityRec> entities;   // every entity this article touches
+  std::set<EntityId> new_ids;
+  std::vector<EntityId> gid(n, 0);
+  auto load_entity = [&](EntityId id) -> Result<EntityRec*> {
+    auto it = entities.find(id);
+    if (it != entities.end()) return &it->second;
+    auto rec = t.Entity(id);
+    if (!rec.ok()) return rec.status();
+    return &entities.emplace(id, std::move(rec).value()).first->second;
+  };
+  // Entity ids reached through the alias index for a normalised name.
+  auto alias_hits = [&](const std::string& norm, std::vector<EntityId>* out) -> Status {
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (Status s = t.Scan(kAliases, AliasPrefix(norm), &rows); !s.ok()) return s;
+    for (const auto& [k, v] : rows) {
+      if (k.size() != norm.size() + 9) continue;  // a longer name sharing the prefix
+      auto id = t.Canonical(codec::GetU64(k.data() + norm.size() + 1));
+      if (!id.ok()) return id.status();
+      if (std::find(out->begin(), out->end(), id.value()) == out->end()) out->push_back(id.value());
+    }
+    return Status::Ok();
+  };
+
+  for (size_t i = 0; i < n; ++i) {
+    if (!used[i]) continue;
+    const LocalEntity& local = x.entities[i];
+    std::vector<std::string> names;  // normalised, unique
+    auto add_name = [&](const std::string& raw) {
+      std::string norm = NormalizeName(raw);
+      if (!norm.empty() && std::find(names.begin(), names.end(), norm) == names.end()) {
+        names.push_back(norm);
+      }
+    };
+    add_name(local.name);
+    for (const auto& nm : local.names) add_name(nm);
+
+    EntityId chosen = 0;
+    if (local.type == EntityType::kConcept) {
+      // Concepts join by exact normalised name only.
+      if (!names.empty()) {
+        std::vector<EntityId> hits;
+        if (Status s = alias_hits(names[0], &hits); !s.ok()) return s;
+        for (EntityId id : hits) {
+          auto rec = load_entity(id);
+          if (!rec.ok()) return rec.status();
+          if (rec.value()->type == EntityType::kConcept) {
+            chosen = id;
+            break;
+          }
+        }
+      }
+    } else {
+      std::vector<std::string> lookups = names;
+      if (local.type == EntityType::kPerson && !names.empty()) {
+        std::string last = LastWord(names[0]);
+        if (!last.empty() && std::find(lookups.begin(), lookups.end(), last) == lookups.end()) {
+          lookups.push_back(last);
+        }
+      }
+      std::vector<ResolveCandidate> candidates;
+      std::map<EntityId, size_t> index;
+      for (const auto& norm : lookups) {
+        std::vector<EntityId> hits;
+        if (Status s = alias_hits(norm, &hits); !s.ok()) return s;
+        for (EntityId id : hits) {
+          auto rec = load_entity(id);
+          if (!rec.ok()) return rec.status();
+          const EntityRec& r = *rec.value();
+          if (r.type == EntityType::kConcept) continue;
+          auto [it, inserted] = index.emplace(id, candidates.size());
+          if (inserted) {
+            ResolveCandidate cand;
+            cand.entity.id = id;
+            cand.entity.name = r.name;
+            cand.entity.type = r.type;
+            cand.entity.aliases = r.aliases;
+            cand.entity.mentions = r.live_mentions;
+            cand.entity.first_seen = r.live_first_seen;
+            candidates.push_back(std::move(cand));
+          }
+          candidates[it->second].hit_names.push_back(norm);
+        }
+      }
+      int r = ResolveEntity(local, candidates);
+      if (r >= 0 && static_cast<size_t>(r) < candidates.size()) chosen = candidates[r].entity.id;
+    }
+
+    if (chosen == 0) {
+      chosen = c.next_entity++;
+      EntityRec rec;
+      rec.type = local.type;
+      rec.name = local.name.empty() && !local.names.empty() ? local.names[0] : local.name;
+      entities[chosen] = std::move(rec);
+      new_ids.insert(chosen);
+    }
+    gid[i] = chosen;
+    // Record every name form as an alias of the chosen entity.
+    auto rec = load_entity(chosen);
+    if (!rec.ok()) return rec.status();
+    EntityRec& er = *rec.value();
+    std::vector<const std::string*> forms = {&local.name};
+    for (const auto& nm : local.names) forms.push_back(&nm);
+    for (const std::string* form : forms) {
+      std::string norm = NormalizeName(*form);
+      if (norm.empty()) continue;
+      bool known = false;
+      for (const auto& a : er.aliases) known = known || NormalizeName(a) == norm;
+      if (known) continue;
+      er.aliases.push_back(*form);
+      t.Put(kAliases, AliasKey(norm, chosen), *form);
+    }
+  }
+
+  // --- Mentions.
+  std::map<EntityId, uint64_t> seen;  // entity -> mentions in this article
+  for (size_t i = 0; i < n; ++i) {
+    if (used[i]) seen[gid[i]] += 0;
+  }
+  uint32_t merged_mentions = 0;
+  for (const auto& m : x.mentions) {
+    EntityId e = gid[static_cast<size_t>(m.entity)];
+    std::string v;
+    codec::PutVarint(&v, m.end - m.begin);
+    codec::PutVarint(&v, m.sentence);
+    v.push_back(static_cast<char>(m.kind));
+    t.Put(kMentions, MentionKey(e, seq, static_cast<uint32_t>(m.begin)), v);
+    ++seen[e];
+    if (new_ids.count(e) == 0) ++merged_mentions;
+  }
+  for (const auto& [e, count] : seen) {
+    std::string v;
+    codec::PutVarint(&v, count);
+    t.Put(kEntitySeen, SeenKey(e, seq), v);
+    t.Put(kContrib, ContribKey(seq, 'e', e), "");
+    auto rec = load_entity(e);
+    if (!rec.ok()) return rec.status();
+    EntityRec& er = *rec.value();
+    if (er.live_articles == 0) {
+      er.live_first_seen = seq;
+      ++c.live_entities;
+    }
+    ++er.live_articles;
+    er.live_mentions += count;
+  }
+
+  // --- Facts and evidence.
+  std::map<FactId, FactRec> facts;
+  std::map<std::string, PredId> terms;
+  std::map<std::pair<FactId, uint32_t>, uint16_t> ords;
+  std::set<uint32_t> sentences_used;
+  std::set<FactId> facts_in_article;
+  for (const auto& f : x.facts) {
+    PredId pid = 0;
+    if (auto it = terms.find(f.predicate); it != terms.end()) {
+      pid = it->second;
+    } else {
+      std::string v;
+      bool found = false;
+      if (Status s = t.Get(kTerms, TermNameKey(f.predicate), &v, &found); !s.ok()) return s;
+      if (found && v.size() == 4) {
+        pid = codec::GetU32(v.data());
+      } else {
+        pid = static_cast<PredId>(c.next_term++);
+        std::string pv;
+        codec::PutU32(&pv, pid);
+        t.Put(kTerms, TermNameKey(f.predicate), pv);
+        t.Put(kTerms, TermIdKey(pid), f.predicate);
+      }
+      terms[f.predicate] = pid;
+    }
+    const EntityId s_id = gid[static_cast<size_t>(f.subject)];
+    const EntityId o_id = gid[static_cast<size_t>(f.object)];
+    const std::string ident = FactIdentKey(s_id, pid, o_id, f.negated, f.modality);
+    FactId fid = 0;
+    {
+      std::string v;
+      bool found = false;
+      if (Status s = t.Get(kFactIds, ident, &v, &found); !s.ok()) return s;
+      if (found && v.size() == 8) fid = codec::GetU64(v.data());
+    }
+    if (fid == 0) {
+      fid = c.next_fact++;
+      FactRec rec;
+      rec.subject = s_id;
+      rec.pred = pid;
+      rec.object = o_id;
+      rec.negated = f.negated;
+      rec.modality = f.modality;
+      facts[fid] = rec;
+      t.Put(kFactIds, ident, codec::U64Key(fid));
+      t.Put(kSpo, SpoKey(s_id, pid, o_id, fid), "");
+      t.Put(kPos, PosKey(s_id, pid, o_id, fid), "");
+      t.Put(kOsp, OspKey(s_id, pid, o_id, fid), "");
+    }
+    const bool first_in_article = facts_in_article.insert(fid).second;
+    if (facts.find(fid) == facts.end()) {
+      auto rec = t.Fact(fid);
+      if (!rec.ok()) return rec.status();
+      facts[fid] = std::move(rec).value();
+    }
+    FactRec& rec = facts[fid];
+    const uint16_t ord = ords[{fid, f.sentence}]++;
+    EvidenceRec ev{f.surface, f.attribution, f.confidence};
+    t.Put(kEvidence, EvidenceKey(fid, seq, f.sentence, ord), EncodeEvidence(ev));
+    ++c.evidence;
+    sentences_used.insert(f.sentence);
+    if (first_in_article) {
+      t.Put(kContrib, ContribKey(seq, 'f', fid), "");
+      if (rec.live_support == 0) {
+        ++result.new_facts;
+        rec.live_first_seen = seq;
+        rec.live_surface = f.surface;
+        rec.live_confidence = 0.0f;
+        ++c.live_facts;
+        if (Status s = t.AddPredCount(pid, 1); !s.ok()) return s;
+      } else {
+        ++result.reinforced_facts;
+      }
+      ++rec.live_support;
+    }
+    rec.live_confidence = std::max(rec.live_confidence, f.confidence);
+  }
+  for (uint32_t si : sentences_used) {
+    const SentenceSpan& sp = x.sentences[si];
+    std::string v;
+    codec::PutVarint(&v, sp.begin);
+    codec::PutVarint(&v, sp.end);
+    codec::PutString(&v, text.substr(sp.begin, sp.end - sp.begin));
+    t.Put(kSentences, SentenceKey(seq, si), v);
+  }
+
+  for (const auto& [id, rec] : entities) t.Put(kEntities, codec::U64Key(id), EncodeEntity(rec));
+  for (const auto& [id, rec] : facts) t.Put(kFacts, codec::U64Key(id), EncodeFact(rec));
+
+  // --- The article and its log entry.
+  result.new_entities = static_cast<uint32_t>(new_ids.size());
+  LogEntry entry;
+  entry.seq = seq;
+  entry.kind = LogEntry::Kind::kArticle;
+  entry.article = article;
+  entry.sentences = static_cast<uint32_t>(x.sentences.size());
+  entry.new_entities = result.new_entities;
+  entry.new_facts = result.new_facts;
+  entry.reinforced_facts = result.reinforced_facts;
+  entry.mentions = static_cast<uint32_t>(x.mentions.size());
+  entry.merged_mentions = merged_mentions;
+  t.Put(kLog, codec::U64Key(seq), EncodeLog(entry));
+  if (!article.id.empty()) t.Put(kArticleIndex, ArticleIdKey(article.id), codec::U64Key(seq));
+  t.Put(kArticleIndex, ArticleHashKey(article.content_hash), codec::U64Key(seq));
+  ++c.live_articles;
+  t.Put(kMeta, std::string(kMetaCounters), EncodeCounters(c));
+
+  if (Status s = t.Write(); !s.ok()) return s;
+  impl_->counters = c;
+  return result;
+}
+
+Result<LogEntry> Store::Retract(ArticleSeq seq) {
+  if (impl_->mode != OpenMode::kReadWrite) {
+    return Status::InvalidArgument("database " + impl_->path + " is open read-only");
+  }
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  Txn t(*impl_);
+  LogEntry target;
+  {
+    std::string v;
+    bool found = false;
+    if (Status s = t.Get(kLog, codec::U64Key(seq), &v, &found); !s.ok()) return s;
+    if (!found) return Status::NotFound("no article with sequence number " + std::to_string(seq));
+    if (!DecodeLog(seq, v, &target)) return Status::Corruption("log entry " + std::to_string(seq));
+    if (target.kind != LogEntry::Kind::kArticle) {
+      return Status::InvalidArgument("log entry " + std::to_string(seq) +
+                                     " is a retraction, not an article");
+    }
+    if (Status s = t.Get(kRetractions, codec::U64Key(seq), &v, &found); !s.ok()) return s;
+    if (found) {
+      return Status::InvalidArgument("article " + std::to_string(seq) + " is already retracted");
+    }
+  }
+  Counters c = impl_->counters;
+  const ArticleSeq rseq = c.next_seq++;
+  t.Put(kRetractions, codec::U64Key(seq), codec::U64Key(rseq));
+  auto retracted = t.Retracted();  // includes `seq`: the batch is read first
+  if (!retracted.ok()) return retracted.status();
+
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (Status s = t.Scan(kContrib, codec::U64Key(seq), &rows); !s.ok()) return s;
+  for (const auto& [k, v] : rows) {
+    if (k.size() != 17) continue;
+    const char tag = k[8];
+    const uint64_t id = codec::GetU64(k.data() + 9);
+    if (tag == 'f') {
+      auto rec = t.Fact(id);
+      if (!rec.ok()) return rec.status();
+      FactRec f = std::move(rec).value();
+      const bool was_live = f.live_support > 0;
+      if (Status s = t.RecomputeFact(id, retracted.value(), &f); !s.ok()) return s;
+      if (was_live && f.live_support == 0) {
+        --c.live_facts;
+        if (Status s = t.AddPredCount(f.pred, -1); !s.ok()) return s;
+      }
+      t.Put(kFacts, codec::U64Key(id), EncodeFact(f));
+    } else if (tag == 'e') {
+      auto rec = t.Entity(id);
+      if (!rec.ok()) {
+        if (rec.status().code() == Status::Code::kNotFound) continue;  // merged away
+        return rec.status();
+      }
+      EntityRec e = std::move(rec).value();
+      std::vector<std::pair<std::string, std::string>> seen;
+      if (Status s = t.Scan(kEntitySeen, codec::U64Key(id), &seen); !s.ok()) return s;
+      uint64_t mentions = 0, articles = 0, first = 0;
+      for (const auto& [sk, sv] : seen) {
+        if (sk.size() != 16) continue;
+        ArticleSeq as = codec::GetU64(sk.data() + 8);
+        if (retracted.value().count(as) != 0) continue;
+        codec::Decoder d(sv);
+        mentions += d.Varint();
+        ++articles;
+        if (first == 0) first = as;
+      }
+      if (e.live_articles > 0 && articles == 0) --c.live_entities;
+      e.live_mentions = mentions;
+      e.live_articles = articles;
+      e.live_first_seen = first;
+      t.Put(kEntities, codec::U64Key(id), EncodeEntity(e));
+    }
+  }
+  // The same text may be ingested again after a retraction.
+  t.Delete(kArticleIndex, ArticleHashKey(target.article.content_hash));
+  LogEntry entry;
+  entry.seq = rseq;
+  entry.kind = LogEntry::Kind::kRetraction;
+  entry.article = target.article;
+  entry.retracts = seq;
+  t.Put(kLog, codec::U64Key(rseq), EncodeLog(entry));
+  if (c.live_articles > 0) --c.live_articles;
+  t.Put(kMeta, std::string(kMetaCounters), EncodeCounters(c));
+  if (Status s = t.Write(); !s.ok()) return s;
+  impl_->counters = c;
+  return entry;
+}
+
+Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
+  if (impl_->mode != OpenMode::kReadWrite) {
+    return Status::InvalidArgument("database " + impl_->path + " is open read-only");
+  }
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  Txn t(*impl_);
+  auto keep_r = t.Canonical(keep_in);
+  if (!keep_r.ok()) return keep_r.status();
+  auto drop_r = t.Canonical(drop_in);
+  if (!drop_r.ok()) return drop_r.status();
+  const EntityId keep = keep_r.value();
+  const EntityId drop = drop_r.value();
+  if (keep == drop) {
+    return Status::InvalidArgument("entities " + std::to_string(keep_in) + " and " +
+                                   std::to_string(drop_in) + " are already one entity");
+  }
+  auto keep_rec = t.Entity(keep);
+  if (!keep_rec.ok()) return Status::NotFound("no entity " + std::to_string(keep_in));
+  auto drop_rec = t.Entity(drop);
+  if (!drop_rec.ok()) return Status::NotFound("no entity " + std::to_string(drop_in));
+  EntityRec k = std::move(keep_rec).value();
+  const EntityRec d = std::move(drop_rec).value();
+  Counters c = impl_->counters;
+  auto retracted = t.Retracted();
+  if (!retracted.ok()) return retracted.status();
+  const bool keep_live = k.live_articles > 0, drop_live = d.live_articles > 0;
+
+  // Aliases move to the kept entity.
+  for (const auto& a : d.aliases) {
+    const std::string norm = NormalizeName(a);
+    t.Delete(kAliases, AliasKey(norm, drop));
+    bool known = false;
+    for (const auto& ka : k.aliases) known = known || NormalizeName(ka) == norm;
+    if (!known) {
+      k.aliases.push_back(a);
+      t.Put(kAliases, AliasKey(norm, keep), a);
+    }
+  }
+  // Mentions, per-article presence and contributions.
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (Status s = t.Scan(kMentions, codec::U64Key(drop), &rows); !s.ok()) return s;
+  for (const auto& [key, v] : rows) {
+    t.Delete(kMentions, key);
+    t.Put(kMentions, codec::U64Key(keep) + key.substr(8), v);
+  }
+  rows.clear();
+  if (Status s = t.Scan(kEntitySeen, codec::U64Key(drop), &rows); !s.ok()) return s;
+  for (const auto& [key, v] : rows) {
+    if (key.size() != 16) continue;
+    const ArticleSeq as = codec::GetU64(key.data() + 8);
+    codec::Decoder dv(v);
+    uint64_t count = dv.Varint();
+    std::string kv;
+    bool found = false;
+    if (Status s = t.Get(kEntitySeen, SeenKey(keep, as), &kv, &found); !s.ok()) return s;
+    if (found) {
+      codec::Decoder dk(kv);
+      count += dk.Varint();
+    }
+    std::string out;
+    codec::PutVarint(&out, count);
+    t.Delete(kEntitySeen, key);
+    t.Put(kEntitySeen, SeenKey(keep, as), out);
+    t.Delete(kContrib, ContribKey(as, 'e', drop));
+    t.Put(kContrib, ContribKey(as, 'e', keep), "");
+  }
+  // Recount the kept entity's live presence.
+  rows.clear();
+  if (Status s = t.Scan(kEntitySeen, codec::U64Key(keep), &rows); !s.ok()) return s;
+  k.live_mentions = k.live_articles = k.live_first_seen = 0;
+  for (const auto& [key, v] : rows) {
+    if (key.size() != 16) continue;
+    const ArticleSeq as = codec::GetU64(key.data() + 8);
+    if (retracted.value().count(as) != 0) continue;
+    codec::Decoder dv(v);
+    k.live_mentions += dv.Varint();
+    ++k.live_articles;
+    if (k.live_first_seen == 0) k.live_first_seen = as;
+  }
+  const int live_before = (keep_live ? 1 : 0) + (drop_live ? 1 : 0);
+  const int live_after = k.live_articles > 0 ? 1 : 0;
+  c.live_entities = c.live_entities + live_after - live_before;
+
+  // Facts that name the dropped entity get the kept one; a fact that becomes
+  // identical to an existing fact is folded into it (evidence moved over).
+  std::set<FactId> fids;
+  for (Cf cf : {kSpo, kOsp}) {
+    rows.clear();
+    if (Status s = t.Scan(cf, codec::U64Key(drop), &rows); !s.ok()) return s;
+    for (const auto& [key, v] : rows) {
+      if (key.size() == 28) fids.insert(codec::GetU64(key.data() + 20));
+    }
+  }
+  for (FactId fid : fids) {
+    auto fr = t.Fact(fid);
+    if (!fr.ok()) return fr.status();
+    FactRec f = std::move(fr).value();
+    t.Delete(kSpo, SpoKey(f.subject, f.pred, f.object, fid));
+    t.Delete(kPos, PosKey(f.subject, f.pred, f.object, fid));
+    t.Delete(kOsp, OspKey(f.subject, f.pred, f.object, fid));
+    t.Delete(kFactIds, FactIdentKey(f.subject, f.pred, f.object, f.negated, f.modality));
+    const bool was_live = f.live_support > 0;
+    if (f.subject == drop) f.subject = keep;
+    if (f.object == drop) f.object = keep;
+    const std::string ident = FactIdentKey(f.subject, f.pred, f.object, f.negated, f.modality);
+    std::string v;
+    bool found = false;
+    if (Status s = t.Get(kFactIds, ident, &v, &found); !s.ok()) return s;
+    if (!found || v.size() != 8) {
+      t.Put(kFactIds, ident, codec::U64Key(fid));
+      t.Put(kSpo, SpoKey(f.subject, f.pred, f.object, fid), "");
+      t.Put(kPos, PosKey(f.subject, f.pred, f.object, fid), "");
+      t.Put(kOsp, OspKey(f.subject, f.pred, f.object, fid), "");
+      t.Put(kFacts, codec::U64Key(fid), EncodeFact(f));
+      continue;
+    }
+    const FactId into = codec::GetU64(v.data());
+    auto gr = t.Fact(into);
+    if (!gr.ok()) return gr.status();
+    FactRec g = std::move(gr).value();
+    const bool into_live = g.live_support > 0;
+    rows.clear();
+    if (Status s = t.Scan(kEvidence, codec::U64Key(fid), &rows); !s.ok()) return s;
+    for (const auto& [key, ev] : rows) {
+      if (key.size() != kEvidenceKeySize) continue;
+      const ArticleSeq as = codec::GetU64(key.data() + 8);
+      const uint32_t sent = codec::GetU32(key.data() + 16);
+      uint16_t ord = codec::GetU16(key.data() + 20);
+      std::string probe;
+      bool taken = true;
+      while (taken) {
+        if (Status s = t.Get(kEvidence, EvidenceKey(into, as, sent, ord), &probe, &taken); !s.ok()) {
+          return s;
+        }
+        if (taken) ++ord;
+      }
+      t.Delete(kEvidence, key);
+      t.Put(kEvidence, EvidenceKey(into, as, sent, ord), ev);
+      t.Delete(kContrib, ContribKey(as, 'f', fid));
+      t.Put(kContrib, ContribKey(as, 'f', into), "");
+    }
+    t.Delete(kFacts, codec::U64Key(fid));
+    if (Status s = t.RecomputeFact(into, retracted.value(), &g); !s.ok()) return s;
+    t.Put(kFacts, codec::U64Key(into), EncodeFact(g));
+    const int before = (was_live ? 1 : 0) + (into_live ? 1 : 0);
+    const int after = g.live_support > 0 ? 1 : 0;
+    c.live_facts = c.live_facts + after - before;
+    if (after != before) {
+      if (Status s = t.AddPredCount(f.pred, after - before); !s.ok()) return s;
+    }
+  }
+
+  t.Put(kEntities, codec::U64Key(keep), EncodeEntity(k));
+  t.Delete(kEntities, codec::U64Key(drop));
+  t.Put(kRedirects, codec::U64Key(drop), codec::U64Key(keep));
+  t.Put(kMeta, std::string(kMetaCounters), EncodeCounters(c));
+  if (Status s = t.Write(); !s.ok()) return s;
+  impl_->counters = c;
+  return Status::Ok();
+}
+
+Status Store::AddAlias(EntityId entity, std::string_view name) {
+  if (impl_->mode != OpenMode::kReadWrite) {
+    return Status::InvalidArgument("database " + impl_->path + " is open read-only");
+  }
+  const std::string norm = NormalizeName(name);
+  if (norm.empty()) return Status::InvalidArgument("an alias must not be empty");
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  Txn t(*impl_);
+  auto id = t.Canonical(entity);
+  if (!id.ok()) return id.status();
+  auto rec = t.Entity(id.value());
+  if (!rec.ok()) return Status::NotFound("no entity " + std::to_string(entity));
+  EntityRec e = std::move(rec).value();
+  for (const auto& a : e.aliases) {
+    if (NormalizeName(a) == norm) return Status::Ok();
+  }
+  e.aliases.emplace_back(name);
+  t.Put(kAliases, AliasKey(norm, id.value()), std::string(name));
+  t.Put(kEntities, codec::U64Key(id.value()), EncodeEntity(e));
+  return t.Write();
+}
+
+std::unique_ptr<Reader> Store::NewReader(const View& view) const {
+  if (impl_->mode == OpenMode::kReadOnly) {
+    // A secondary instance has no snapshots: its state only moves when it
+    // catches up with the writer. Catch up only when no reader is alive, so
+    // that a living reader's state never moves under it.
+    std::lock_guard<std::mutex> lock(impl_->catch_up_mu);
+    if (impl_->live_readers.load() == 0) (void)impl_->db->TryCatchUpWithPrimary();
+    return MakeReader(*impl_, view);
+  }
+  return MakeReader(*impl_, view);
+}
+
+Result<StoreStats> Store::Stats() const {
+  StoreStats st;
+  {
+    std::string v;
+    rocksdb::Status s =
+        impl_->db->Get(rocksdb::ReadOptions(), impl_->cf(kMeta), std::string(kMetaCounters), &v);
+    Counters c;
+    if (s.ok() && !DecodeCounters(v, &c)) return Status::Corruption("counters record");
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read counters");
+    st.articles = c.live_articles;
+    st.entities = c.live_entities;
+    st.facts = c.live_facts;
+    st.evidence = c.evidence;
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(impl_->path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code fe;
+    if (it->is_regular_file(fe)) st.disk_bytes += it->file_size(fe);
+  }
+  return st;
+}
+
+}  // namespace kg::store
