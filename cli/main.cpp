@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   // Subcommands, in the order `kg --help` lists them.
+  kg::cli::AddExtractCommand(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

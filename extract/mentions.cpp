@@ -1,0 +1,519 @@
+// Mentions (names, titles, pronouns, definite descriptions) and
+// within-article coreference.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <unordered_set>
+
+#include "extract/analysis.h"
+
+namespace kg::extract::internal {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string o(s);
+  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+bool IsCap(std::string_view s) { return !s.empty() && std::isupper(static_cast<unsigned char>(s[0])); }
+
+template <size_t N>
+bool In(const std::array<std::string_view, N>& list, std::string_view w) {
+  return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+constexpr std::array<std::string_view, 78> kTitleWords = {
+    "president", "secretary", "minister", "senator", "sen.", "representative", "rep.", "governor",
+    "gov.", "mayor", "envoy", "ambassador", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo",
+    "director", "spokesman", "spokeswoman", "spokesperson", "general", "gen.", "admiral", "colonel",
+    "col.", "lieutenant", "lt.", "captain", "commander", "chief", "king", "queen", "prince",
+    "princess", "pope", "premier", "chancellor", "judge", "justice", "attorney", "prosecutor",
+    "officer", "official", "leader", "head", "founder", "co-founder", "executive", "manager",
+    "analyst", "professor", "prof.", "dr.", "mr.", "mrs.", "ms.", "sir", "lord", "dame", "coach",
+    "speaker", "candidate", "nominee", "advisor", "adviser", "diplomat", "deputy", "editor",
+    "correspondent", "reporter", "economist", "designer", "engineer", "vice-president"};
+constexpr std::array<std::string_view, 18> kTitleMods = {
+    "vice", "special", "former", "deputy", "acting", "senior", "chief", "assistant", "associate",
+    "interim", "prime", "foreign", "defense", "defence", "national", "security", "state", "top"};
+constexpr std::array<std::string_view, 44> kSpeechVerbs = {
+    "say", "state", "report", "tell", "claim", "announce", "reveal", "confirm", "mention", "warn",
+    "add", "note", "insist", "argue", "write", "deny", "suggest", "explain", "declare", "assert",
+    "acknowledge", "admit", "allege", "believe", "caution", "comment", "complain", "conclude",
+    "emphasize", "estimate", "expect", "indicate", "inform", "predict", "promise", "reply",
+    "respond", "stress", "testify", "think", "threaten", "tweet", "urge", "post"};
+
+// Pronoun -> (number/kind, gender). kind: 1 person-singular, 2 thing, 3 plural.
+struct PronInfo {
+  int kind = 0;
+  uint8_t gender = 0;
+};
+PronInfo Pronoun(std::string_view lower) {
+  static constexpr std::array<std::string_view, 5> kMale = {"he", "him", "his", "himself", "he's"};
+  static constexpr std::array<std::string_view, 4> kFemale = {"she", "her", "hers", "herself"};
+  static constexpr std::array<std::string_view, 3> kIt = {"it", "its", "itself"};
+  static constexpr std::array<std::string_view, 5> kThey = {"they", "them", "their", "theirs", "themselves"};
+  if (In(kMale, lower)) return {1, 1};
+  if (In(kFemale, lower)) return {1, 2};
+  if (In(kIt, lower)) return {2, 0};
+  if (In(kThey, lower)) return {3, 0};
+  return {};
+}
+
+EntityType TypeOfTag(int tag) {
+  switch ((tag - 1) / 2) {
+    case 0: return EntityType::kPerson;
+    case 1: return EntityType::kOrganization;
+    case 2: return EntityType::kPlace;
+    case 3: return EntityType::kGroup;
+    default: return EntityType::kMisc;
+  }
+}
+
+std::vector<std::string> Words(const std::string& name) {
+  std::vector<std::string> w;
+  std::istringstream in(name);
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
+std::string Acronym(const std::vector<std::string>& words) {
+  std::string a;
+  for (const auto& w : words) {
+    if (IsCap(w)) a.push_back(w[0]);
+  }
+  return a;
+}
+
+// Is `small` a contiguous run of `big` (word-wise)? Returns start or -1.
+int SubRun(const std::vector<std::string>& small, const std::vector<std::string>& big) {
+  if (small.empty() || small.size() > big.size()) return -1;
+  for (size_t i = 0; i + small.size() <= big.size(); ++i) {
+    if (std::equal(small.begin(), small.end(), big.begin() + static_cast<long>(i))) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+bool Lexicon::IsTitleWord(std::string_view lower) const { return In(kTitleWords, lower); }
+bool Lexicon::IsTitleModifier(std::string_view lower) const { return In(kTitleMods, lower); }
+bool Lexicon::IsSpeechVerb(std::string_view lemma) const { return In(kSpeechVerbs, lemma); }
+
+Lexicon Lexicon::Load(const std::string& path) {
+  Lexicon lex;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string kind, a, b;
+    if (!std::getline(ls, kind, '\t') || !std::getline(ls, a, '\t') || !std::getline(ls, b, '\t')) continue;
+    if (kind == "nom") {
+      lex.nominal_to_verb.emplace(a, b);
+    } else if (kind == "name") {
+      lex.first_name_gender[a] = b == "f" ? 2 : 1;
+    }
+  }
+  return lex;
+}
+
+std::string SpanText(const nlp::Sentence& s, uint32_t b, uint32_t e) {
+  std::string out;
+  for (uint32_t i = b; i < e && i < s.tokens.size(); ++i) {
+    if (!out.empty()) out.push_back(' ');
+    out += s.tokens[i].form;
+  }
+  return out;
+}
+
+void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon& lex, Analysis* a) {
+  a->doc = &doc;
+  a->ner.clear();
+  a->mentions.clear();
+  a->token_mention.assign(doc.sentences.size(), {});
+  a->has_tree = false;
+  for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
+    const nlp::Sentence& s = doc.sentences[si];
+    const uint32_t n = static_cast<uint32_t>(s.tokens.size());
+    if (n > 0 && s.tokens[0].head >= 0) a->has_tree = true;
+    std::vector<int> tags = ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s);
+    a->token_mention[si].assign(n, -1);
+    // Named spans from IOB2.
+    std::vector<size_t> sent_mentions;
+    for (uint32_t i = 0; i < n;) {
+      if (tags[i] == 0 || tags[i] % 2 == 0) {  // O, or a stray I- (Tag never emits one)
+        ++i;
+        continue;
+      }
+      uint32_t j = i + 1;
+      while (j < n && tags[j] == tags[i] + 1) ++j;
+      MentionSpan m;
+      m.sent = si;
+      m.b = i;
+      m.e = j;
+      m.type = TypeOfTag(tags[i]);
+      // A person span that starts with title words: move them into the title.
+      if (m.type == EntityType::kPerson) {
+        while (m.b + 1 < m.e && (lex.IsTitleWord(Lower(s.tokens[m.b].form)) ||
+                                 lex.IsTitleModifier(Lower(s.tokens[m.b].form)))) {
+          ++m.b;
+        }
+      }
+      m.head = m.e - 1;
+      a->mentions.push_back(m);
+      sent_mentions.push_back(a->mentions.size() - 1);
+      i = j;
+    }
+    for (size_t mi : sent_mentions) {
+      for (uint32_t k = a->mentions[mi].b; k < a->mentions[mi].e; ++k) a->token_mention[si][k] = static_cast<int>(mi);
+    }
+    // Titles: the run of title words, capitalised words and "of" right before a
+    // person name ("U.S. Army Secretary", "Secretary of State", "special envoy").
+    for (size_t mi : sent_mentions) {
+      MentionSpan& m = a->mentions[mi];
+      if (m.type != EntityType::kPerson) continue;
+      uint32_t start = m.b;
+      bool has_title_word = false;
+      uint32_t k = m.b;
+      while (k > 0) {
+        const nlp::Token& t = s.tokens[k - 1];
+        std::string low = Lower(t.form);
+        int owner = a->token_mention[si][k - 1];
+        bool title = lex.IsTitleWord(low);
+        bool mod = lex.IsTitleModifier(low);
+        bool ok = title || mod || (owner >= 0 && a->mentions[owner].type != EntityType::kPerson) ||
+                  (IsCap(t.form) && t.upos != "PRON" && t.upos != "DET" && t.upos != "PUNCT" && k - 1 > 0) ||
+                  (low == "of" && k < m.b && IsCap(s.tokens[k].form));
+        if (!ok) break;
+        if (title) has_title_word = true;
+        --k;
+        if (title || mod || low == "of") start = k;
+        else if (owner >= 0 && a->mentions[owner].type != EntityType::kPerson) start = k;
+        else if (IsCap(t.form)) start = k;
+      }
+      if (!has_title_word) continue;
+      // Leading places/groups/orgs are the affiliation, not the title.
+      uint32_t tb = start;
+      while (tb < m.b) {
+        int owner = a->token_mention[si][tb];
+        if (owner >= 0 && a->mentions[owner].type != EntityType::kPerson &&
+            a->mentions[owner].type != EntityType::kOrganization) {
+          if (m.affiliation < 0) m.affiliation = owner;
+          tb = a->mentions[owner].e;
+          continue;
+        }
+        if (owner >= 0 && a->mentions[owner].type == EntityType::kOrganization) {
+          m.affiliation = owner;  // "U.S. Army": affiliation; its last words stay in the title
+          // Keep the words of the organisation after a place prefix in the title.
+          uint32_t ob = a->mentions[owner].b;
+          while (ob < a->mentions[owner].e && (ner != nullptr && ner->gazetteer().Lookup(Lower(s.tokens[ob].form)) & 0x0C)) ++ob;
+          if (ob < a->mentions[owner].e) tb = std::max(tb, ob);
+          else tb = a->mentions[owner].e;
+          break;
+        }
+        if (ner != nullptr && (ner->gazetteer().Lookup(Lower(s.tokens[tb].form)) & 0x0C) != 0 &&
+            !lex.IsTitleWord(Lower(s.tokens[tb].form))) {
+          ++tb;  // "U.S." when untagged
+          continue;
+        }
+        break;
+      }
+      // The title must end with a title word or a title modifier + "of" phrase.
+      if (tb < m.b) {
+        m.title = SpanText(s, tb, m.b);
+        bool any = false;
+        for (uint32_t q = tb; q < m.b; ++q) any = any || lex.IsTitleWord(Lower(s.tokens[q].form));
+        if (!any) m.title.clear();
+      }
+    }
+    // Pronouns (kept only if coreference finds an antecedent).
+    for (uint32_t i = 0; i < n; ++i) {
+      if (a->token_mention[si][i] >= 0) continue;
+      const nlp::Token& t = s.tokens[i];
+      if (t.upos != "PRON" && t.upos != "DET" && !t.upos.empty() && t.upos != "X") continue;
+      PronInfo p = Pronoun(Lower(t.form));
+      if (p.kind == 0) continue;
+      MentionSpan m;
+      m.sent = si;
+      m.b = i;
+      m.e = i + 1;
+      m.head = i;
+      m.kind = Mention::Kind::kPronoun;
+      m.type = p.kind == 1 ? EntityType::kPerson : EntityType::kMisc;
+      a->mentions.push_back(m);
+      a->token_mention[si][i] = static_cast<int>(a->mentions.size() - 1);
+    }
+    // Definite descriptions built on a title: "the (U.S.) Secretary of State"
+    // not followed by a name. Resolved against titles in coreference.
+    for (uint32_t i = 0; i + 1 < n; ++i) {
+      if (Lower(s.tokens[i].form) != "the") continue;
+      uint32_t j = i + 1, last_title = 0;
+      bool found = false;
+      while (j < n) {
+        std::string low = Lower(s.tokens[j].form);
+        bool is_title = lex.IsTitleWord(low);
+        bool ok = is_title || lex.IsTitleModifier(low) || (IsCap(s.tokens[j].form) && s.tokens[j].upos != "PUNCT") ||
+                  (low == "of" && j + 1 < n && IsCap(s.tokens[j + 1].form));
+        if (!ok) break;
+        if (is_title) {
+          found = true;
+          last_title = j;
+        }
+        ++j;
+      }
+      if (!found || j == i + 1) continue;
+      // A name right after the title run: that is a titled name, not a description.
+      if (j < n && a->token_mention[si][j] >= 0 && a->mentions[a->token_mention[si][j]].type == EntityType::kPerson) continue;
+      bool overlaps = false;
+      for (uint32_t q = i + 1; q < j; ++q) {
+        int o = a->token_mention[si][q];
+        if (o >= 0 && a->mentions[o].type == EntityType::kPerson) overlaps = true;
+      }
+      if (overlaps) continue;
+      (void)last_title;
+      MentionSpan m;
+      m.sent = si;
+      m.b = i + 1;
+      m.e = j;
+      m.head = j - 1;
+      m.kind = Mention::Kind::kNominal;
+      m.type = EntityType::kPerson;
+      m.title = SpanText(s, i + 1, j);
+      a->mentions.push_back(m);
+      for (uint32_t q = m.b; q < m.e; ++q) {
+        if (a->token_mention[si][q] < 0) a->token_mention[si][q] = static_cast<int>(a->mentions.size() - 1);
+      }
+      // The head word is what the parser attaches; make it point here.
+      a->token_mention[si][m.head] = static_cast<int>(a->mentions.size() - 1);
+      i = j - 1;
+    }
+  }
+  // Keep mentions in text order (stable: names before pronouns at equal start).
+  std::vector<int> order(a->mentions.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+    const auto& mx = a->mentions[x];
+    const auto& my = a->mentions[y];
+    return std::tie(mx.sent, mx.b) < std::tie(my.sent, my.b);
+  });
+  std::vector<int> new_index(order.size());
+  std::vector<MentionSpan> sorted;
+  sorted.reserve(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    new_index[order[i]] = static_cast<int>(i);
+    sorted.push_back(a->mentions[order[i]]);
+  }
+  for (auto& m : sorted) {
+    if (m.affiliation >= 0) m.affiliation = new_index[m.affiliation];
+  }
+  a->mentions = std::move(sorted);
+  for (auto& row : a->token_mention) {
+    for (int& x : row) {
+      if (x >= 0) x = new_index[x];
+    }
+  }
+}
+
+namespace {
+
+bool TypesCompatible(EntityType a, EntityType b) {
+  if (a == b) return true;
+  if (a == EntityType::kMisc || b == EntityType::kMisc) return true;
+  // Taggers confuse organisations and places ("Kyiv" the government).
+  auto op = [](EntityType t) { return t == EntityType::kOrganization || t == EntityType::kPlace; };
+  return op(a) && op(b);
+}
+
+}  // namespace
+
+void ResolveCoreference(const Lexicon& lex, Analysis* a) {
+  const nlp::Document& doc = *a->doc;
+  a->entities.clear();
+  a->gender.clear();
+  std::vector<std::vector<std::string>> ent_words;      // words of each entity's best name
+  std::vector<std::vector<int>> type_votes;             // per entity, per type
+  std::unordered_map<std::string, int> by_name;         // normalised name -> entity
+  std::unordered_map<std::string, int> by_title;        // lower title -> entity (-2 = ambiguous)
+  std::vector<int> last_mention_of_entity;
+  auto add_name = [&](int e, const std::string& name) {
+    auto& names = a->entities[e].names;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    by_name.emplace(NormalizeName(name), e);
+    auto w = Words(name);
+    if (w.size() > ent_words[e].size()) {
+      ent_words[e] = w;
+      a->entities[e].name = name;
+    }
+  };
+  auto add_title = [&](int e, const std::string& title) {
+    if (title.empty()) return;
+    auto& ts = a->entities[e].titles;
+    if (std::find(ts.begin(), ts.end(), title) == ts.end()) ts.push_back(title);
+    // Index the title and its shorter tails ("U.S. Secretary of State",
+    // "Secretary of State") so a later "the Secretary of State" finds it.
+    auto w = Words(Lower(title));
+    for (size_t k = 0; k < w.size(); ++k) {
+      std::string key;
+      for (size_t q = k; q < w.size(); ++q) key += (key.empty() ? "" : " ") + w[q];
+      auto it = by_title.find(key);
+      if (it == by_title.end()) by_title[key] = e;
+      else if (it->second != e) it->second = -2;
+    }
+  };
+  auto new_entity = [&](const MentionSpan& m, const std::string& name) {
+    a->entities.push_back(LocalEntity{});
+    a->entities.back().type = m.type;
+    ent_words.emplace_back();
+    type_votes.emplace_back(kEntityTypeCount, 0);
+    a->gender.push_back(0);
+    last_mention_of_entity.push_back(-1);
+    int e = static_cast<int>(a->entities.size() - 1);
+    add_name(e, name);
+    return e;
+  };
+
+  // Pass 1: names, in text order.
+  for (size_t mi = 0; mi < a->mentions.size(); ++mi) {
+    MentionSpan& m = a->mentions[mi];
+    if (m.kind != Mention::Kind::kName) continue;
+    const nlp::Sentence& s = doc.sentences[m.sent];
+    std::string name = SpanText(s, m.b, m.e);
+    // Re-join tokens written without space ("Al-Zaman", "U.S.").
+    {
+      std::string joined;
+      for (uint32_t i = m.b; i < m.e; ++i) {
+        joined += s.tokens[i].form;
+        if (i + 1 < m.e && s.tokens[i].space_after) joined.push_back(' ');
+      }
+      name = joined;
+    }
+    auto words = Words(name);
+    int e = -1;
+    auto it = by_name.find(NormalizeName(name));
+    if (it != by_name.end() && TypesCompatible(a->entities[it->second].type, m.type)) e = it->second;
+    if (e < 0) {
+      // Name structure: a part of an earlier longer name ("Rubio" after
+      // "Marco Rubio"), or an earlier short name inside this one; acronyms.
+      int best = -1, best_last = -1;
+      for (size_t k = 0; k < a->entities.size(); ++k) {
+        const auto& ew = ent_words[k];
+        if (!TypesCompatible(a->entities[k].type, m.type)) continue;
+        bool match = false;
+        if (m.type == EntityType::kPerson || a->entities[k].type == EntityType::kPerson) {
+          if (a->entities[k].type != m.type && m.type != EntityType::kMisc && a->entities[k].type != EntityType::kMisc) continue;
+          // Last name alone, or first name alone, or the full name extends the known one.
+          if (words.size() == 1 && ew.size() > 1 && (words[0] == ew.back() || words[0] == ew.front())) match = true;
+          if (words.size() > 1 && ew.size() >= 1 && ew.size() < words.size() && SubRun(ew, words) >= 0 &&
+              ew.back() == words.back()) match = true;
+        } else {
+          if (SubRun(words, ew) == 0 || SubRun(ew, words) == 0) match = true;        // "NBC" ~ "NBC News"
+          if (words.size() == 1 && words[0].size() >= 2 && Acronym(ew) == words[0]) match = true;
+          if (ew.size() == 1 && ew[0].size() >= 2 && Acronym(words) == ew[0]) match = true;
+        }
+        if (match && last_mention_of_entity[k] > best_last) {
+          best = static_cast<int>(k);
+          best_last = last_mention_of_entity[k];
+        }
+      }
+      e = best;
+    }
+    if (e < 0) e = new_entity(m, name);
+    else add_name(e, name);
+    m.entity = e;
+    last_mention_of_entity[e] = static_cast<int>(mi);
+    type_votes[e][static_cast<size_t>(m.type)] += 1;
+    add_title(e, m.title);
+    // Gender from honorifics and first names.
+    std::string first = Lower(words.front());
+    auto g = lex.first_name_gender.find(first);
+    if (g != lex.first_name_gender.end() && a->gender[e] == 0) a->gender[e] = g->second;
+    std::string t = Lower(m.title);
+    if (t.find("mrs") != std::string::npos || t.find("ms.") != std::string::npos || t.find("queen") != std::string::npos) a->gender[e] = 2;
+    if (t.find("mr.") != std::string::npos || t.find("king") != std::string::npos) a->gender[e] = 1;
+  }
+  for (size_t e = 0; e < a->entities.size(); ++e) {
+    int best = -1, best_votes = 0;
+    for (int t = 0; t < kEntityTypeCount; ++t) {
+      if (type_votes[e][t] > best_votes) {
+        best = t;
+        best_votes = type_votes[e][t];
+      }
+    }
+    if (best >= 0) a->entities[e].type = static_cast<EntityType>(best);
+  }
+
+  // Pass 2: descriptions and pronouns, in text order, against what precedes.
+  std::vector<int> recent;  // mention indices with an entity, in text order
+  recent.reserve(a->mentions.size());
+  for (size_t mi = 0; mi < a->mentions.size(); ++mi) {
+    MentionSpan& m = a->mentions[mi];
+    if (m.kind == Mention::Kind::kName) {
+      recent.push_back(static_cast<int>(mi));
+      continue;
+    }
+    if (m.kind == Mention::Kind::kNominal) {
+      auto w = Words(Lower(m.title));
+      // Longest tail of the description that names a title of one entity.
+      int e = -1;
+      for (size_t k = 0; k < w.size() && e < 0; ++k) {
+        std::string key;
+        for (size_t q = k; q < w.size(); ++q) key += (key.empty() ? "" : " ") + w[q];
+        auto it = by_title.find(key);
+        if (it != by_title.end()) {
+          e = it->second;
+          if (e == -2) break;
+          // A single title word ("president") is too weak on its own.
+          if (w.size() - k < 2) e = -1;
+        }
+      }
+      if (e >= 0) {
+        m.entity = e;
+        recent.push_back(static_cast<int>(mi));
+      }
+      continue;
+    }
+    // Pronoun.
+    const nlp::Sentence& s = doc.sentences[m.sent];
+    PronInfo p = Pronoun(Lower(s.tokens[m.b].form));
+    int best = -1;
+    double best_score = 0.0;
+    // Candidates: mentions in this sentence before the pronoun and in the two
+    // previous sentences, newest first; stop early once far enough back.
+    for (auto it = recent.rbegin(); it != recent.rend(); ++it) {
+      const MentionSpan& c = a->mentions[*it];
+      if (m.sent - c.sent > 2) break;
+      if (c.entity < 0) continue;
+      EntityType ct = a->entities[c.entity].type;
+      bool ok = false;
+      if (p.kind == 1) ok = ct == EntityType::kPerson && (p.gender == 0 || a->gender[c.entity] == 0 || a->gender[c.entity] == p.gender);
+      if (p.kind == 2) ok = ct == EntityType::kOrganization || ct == EntityType::kPlace || ct == EntityType::kMisc;
+      if (p.kind == 3) ok = ct == EntityType::kGroup || ct == EntityType::kOrganization;
+      if (!ok) continue;
+      double score = 1.0 / (1.0 + static_cast<double>(m.sent - c.sent));
+      const nlp::Token& head = doc.sentences[c.sent].tokens[c.head];
+      if (head.deprel.rfind("nsubj", 0) == 0) score += 0.5;  // subjects are likelier antecedents
+      if (c.sent == m.sent) {
+        // "He said he ..." fine; but an object pronoun cannot be its own clause's subject.
+        const nlp::Token& pt = s.tokens[m.b];
+        if (pt.head > 0 && head.head == pt.head && pt.deprel == "obj") continue;
+        score += 0.3;
+      }
+      if (a->gender[c.entity] != 0 && a->gender[c.entity] == p.gender) score += 0.2;
+      score -= 0.01 * static_cast<double>(it - recent.rbegin());  // mild recency
+      if (score > best_score) {
+        best_score = score;
+        best = c.entity;
+      }
+    }
+    if (best >= 0) {
+      m.entity = best;
+      if (p.kind == 1 && a->gender[best] == 0) a->gender[best] = p.gender;
+      recent.push_back(static_cast<int>(mi));
+    }
+  }
+}
+
+}  // namespace kg::extract::internal

@@ -1,0 +1,85 @@
+// Named-entity recognition: IOB2 tags (B-PER, I-ORG, B-LOC, B-NORP, O, ...)
+// for the tokens of a sentence.
+//
+// The tagger is a greedy left-to-right averaged perceptron over word, shape,
+// affix, POS, context and gazetteer features, trained by `kg-train-ner`
+// (models/train_ner.sh) on UNER English-EWT; its gazetteers (countries,
+// regions, cities, demonyms, WordNet organisations/places/people) are
+// compiled into the same model file, models/ner.bin.
+//
+// `kg parse --input conllu` can write these tags into MISC as NER=<tag> by
+// calling NerTagger::Tag on each sentence.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/nlp/document.h"
+#include "graph/status.h"
+
+namespace kg::extract {
+
+// Entity classes of the tagger, in tag-id order after O.
+enum class NerClass : uint8_t { kPer = 0, kOrg = 1, kLoc = 2, kNorp = 3 };
+inline constexpr int kNerClasses = 4;
+inline constexpr int kNerTags = 1 + 2 * kNerClasses;  // O, B-x, I-x
+std::string_view NerTagName(int tag);                 // "O", "B-PER", "I-PER", ...
+int NerTagId(std::string_view name);                  // -1 when unknown
+
+// Gazetteer: lower-cased phrases (tokens joined by one space) -> bit set of
+// classes (bit c = NerClass c; bit 4 = first name, bit 5 = title word).
+class Gazetteer {
+ public:
+  static constexpr uint8_t kFirstName = 1u << 4;
+  static constexpr uint8_t kTitle = 1u << 5;
+  void Add(std::string_view phrase, uint8_t bits);
+  uint8_t Lookup(std::string_view lower_phrase) const;
+  size_t size() const { return map_.size(); }
+  int max_tokens() const { return max_tokens_; }
+  // For each token: the bits of the longest gazetteer phrase covering it,
+  // with bit 7 set when the token begins that phrase.
+  std::vector<uint8_t> Match(const std::vector<std::string>& lower_tokens) const;
+  const std::unordered_map<std::string, uint8_t>& map() const { return map_; }
+
+ private:
+  std::unordered_map<std::string, uint8_t> map_;
+  int max_tokens_ = 1;
+};
+
+// Immutable after Load/Train; Tag is const and thread-safe.
+class NerTagger {
+ public:
+  NerTagger();
+  ~NerTagger();
+  static Result<std::unique_ptr<NerTagger>> Load(const std::string& path);
+  Status Save(const std::string& path) const;
+
+  // One IOB2 tag id per token (see NerTagName). Uses form, upos when present.
+  std::vector<int> Tag(const nlp::Sentence& sentence) const;
+  // The same as strings, for CoNLL-U MISC (NER=B-PER).
+  std::vector<std::string> TagNames(const nlp::Sentence& sentence) const;
+
+  const Gazetteer& gazetteer() const { return gazetteer_; }
+  Gazetteer& mutable_gazetteer() { return gazetteer_; }
+
+  // Training (used by kg-train-ner): sentences with gold tag ids.
+  struct Example {
+    nlp::Sentence sentence;
+    std::vector<int> tags;
+  };
+  void Train(const std::vector<Example>& data, int epochs, uint64_t seed);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  Gazetteer gazetteer_;
+};
+
+// Capitalisation-based tags, used when no NER model is available.
+std::vector<int> HeuristicNerTags(const nlp::Sentence& sentence);
+
+}  // namespace kg::extract

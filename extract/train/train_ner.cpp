@@ -1,0 +1,305 @@
+// kg-train-ner: trains the NER tagger (models/ner.bin) on UNER English-EWT,
+// with gazetteers compiled from Debian data packages (iso-codes, tzdata,
+// WordNet), and writes the lexicon of nominalisations (models/lexicon.tsv)
+// from WordNet's derivational pointers. Deterministic for a given seed.
+//
+//   kg-train-ner --uner TRAIN.iob2 [--ud TRAIN.conllu] [--dev DEV.iob2 --ud-dev DEV.conllu]
+//                --out models/ner.bin --lexicon models/lexicon.tsv
+//                [--iso /usr/share/iso-codes/json] [--zones /usr/share/zoneinfo/zone1970.tab]
+//                [--wordnet /usr/share/wordnet] [--epochs 8] [--seed 1]
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "extract/ner.h"
+
+namespace {
+
+using kg::extract::NerTagger;
+namespace nlp = kg::nlp;
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(s);
+  while (std::getline(in, cur, sep)) out.push_back(cur);
+  return out;
+}
+
+int TagOf(const std::string& t) {
+  if (t.size() < 3) return 0;
+  std::string cls = t.substr(2);
+  int base = cls == "PER" ? 1 : cls == "ORG" ? 3 : cls == "LOC" ? 5 : 0;
+  if (base == 0) return 0;
+  return t[0] == 'B' ? base : t[0] == 'I' ? base + 1 : 0;
+}
+
+// UD UPOS by sent_id (surface tokens, multiword ranges skipped).
+std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> ReadUdPos(const std::string& path) {
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> out;
+  std::ifstream in(path);
+  std::string line, id;
+  std::vector<std::pair<std::string, std::string>> cur;
+  while (std::getline(in, line)) {
+    if (line.rfind("# sent_id = ", 0) == 0) id = line.substr(12);
+    else if (line.empty()) {
+      if (!id.empty()) out[id] = cur;
+      cur.clear();
+      id.clear();
+    } else if (line[0] != '#') {
+      auto f = Split(line, '\t');
+      if (f.size() < 5 || f[0].find('-') != std::string::npos || f[0].find('.') != std::string::npos) continue;
+      cur.emplace_back(f[1], f[3]);
+    }
+  }
+  if (!id.empty()) out[id] = cur;
+  return out;
+}
+
+std::vector<NerTagger::Example> ReadIob2(const std::string& path, const std::string& ud_path) {
+  auto pos = ud_path.empty() ? decltype(ReadUdPos("")){} : ReadUdPos(ud_path);
+  std::vector<NerTagger::Example> out;
+  std::ifstream in(path);
+  std::string line, id;
+  NerTagger::Example ex;
+  auto flush = [&]() {
+    if (!ex.sentence.tokens.empty()) {
+      auto it = pos.find(id);
+      if (it != pos.end() && it->second.size() == ex.sentence.tokens.size()) {
+        for (size_t i = 0; i < ex.sentence.tokens.size(); ++i) ex.sentence.tokens[i].upos = it->second[i].second;
+      }
+      out.push_back(std::move(ex));
+    }
+    ex = NerTagger::Example();
+    id.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("# sent_id = ", 0) == 0) {
+      id = line.substr(12);
+      continue;
+    }
+    if (!line.empty() && line[0] == '#') continue;
+    if (line.empty()) {
+      flush();
+      continue;
+    }
+    auto f = Split(line, '\t');
+    if (f.size() < 3) continue;
+    nlp::Token t;
+    t.form = f[1];
+    ex.sentence.tokens.push_back(t);
+    ex.tags.push_back(TagOf(f[2]));
+  }
+  flush();
+  return out;
+}
+
+bool IsCap(const std::string& s) { return !s.empty() && std::isupper(static_cast<unsigned char>(s[0])); }
+std::string Words(std::string w) {
+  for (auto& c : w) if (c == '_') c = ' ';
+  return w;
+}
+
+void AddIso(kg::extract::Gazetteer& g, const std::string& dir) {
+  auto load = [&](const std::string& file, const std::string& key) {
+    std::ifstream in(dir + "/" + file);
+    if (!in) return;
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains(key)) return;
+    for (const auto& e : j[key]) {
+      for (const char* k : {"name", "common_name", "official_name"}) {
+        if (e.contains(k) && e[k].is_string()) {
+          std::string n = e[k].get<std::string>();
+          if (n.find(',') != std::string::npos) continue;  // "Korea, Republic of"
+          g.Add(n, 1u << 2);
+        }
+      }
+    }
+  };
+  load("iso_3166-1.json", "3166-1");
+  load("iso_3166-2.json", "3166-2");
+  // Short forms the standard spells out.
+  for (const char* n : {"U.S.", "US", "USA", "U.S.A.", "UK", "U.K.", "Britain", "Russia", "EU", "America",
+                        "South Korea", "North Korea", "Iran", "Syria", "Vietnam", "Taiwan", "Moscow", "Kyiv"}) {
+    g.Add(n, 1u << 2);
+  }
+}
+
+void AddZones(kg::extract::Gazetteer& g, const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto f = Split(line, '\t');
+    if (f.size() < 3) continue;
+    auto slash = f[2].rfind('/');
+    g.Add(Words(f[2].substr(slash == std::string::npos ? 0 : slash + 1)), 1u << 2);
+  }
+}
+
+struct WnSynset {
+  int lexfile = 0;
+  std::vector<std::string> words;
+  std::string gloss;
+  std::vector<std::tuple<std::string, std::string, char, int, int>> ptrs;  // symbol, offset, pos, src, tgt
+};
+
+std::unordered_map<std::string, WnSynset> ReadWordNet(const std::string& path) {
+  std::unordered_map<std::string, WnSynset> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == ' ') continue;
+    std::istringstream ls(line);
+    std::string offset, lexfile, ss_type, wcnt_hex;
+    ls >> offset >> lexfile >> ss_type >> wcnt_hex;
+    WnSynset s;
+    s.lexfile = std::stoi(lexfile);
+    int wcnt = std::stoi(wcnt_hex, nullptr, 16);
+    for (int i = 0; i < wcnt; ++i) {
+      std::string w, lexid;
+      ls >> w >> lexid;
+      auto paren = w.find('(');
+      if (paren != std::string::npos) w = w.substr(0, paren);
+      s.words.push_back(w);
+    }
+    int pcnt = 0;
+    ls >> pcnt;
+    for (int i = 0; i < pcnt; ++i) {
+      std::string sym, off, pos, st;
+      ls >> sym >> off >> pos >> st;
+      int src = std::stoi(st.substr(0, 2), nullptr, 16), tgt = std::stoi(st.substr(2, 2), nullptr, 16);
+      s.ptrs.emplace_back(sym, off, pos.empty() ? 'x' : pos[0], src, tgt);
+    }
+    auto bar = line.find(" | ");
+    if (bar != std::string::npos) s.gloss = line.substr(bar + 3);
+    out.emplace(offset, std::move(s));
+  }
+  return out;
+}
+
+size_t CommonPrefix(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  return i;
+}
+
+void AddWordNet(kg::extract::Gazetteer& g, const std::string& dir, std::ostream& lexicon) {
+  auto nouns = ReadWordNet(dir + "/data.noun");
+  auto verbs = ReadWordNet(dir + "/data.verb");
+  auto adjs = ReadWordNet(dir + "/data.adj");
+  for (const auto& [off, s] : nouns) {
+    for (const auto& w : s.words) {
+      if (!IsCap(w)) continue;
+      std::string name = Words(w);
+      bool inhabitant = s.gloss.find("native or inhabitant") != std::string::npos ||
+                        s.gloss.find("member of") != std::string::npos;
+      if (s.lexfile == 15) g.Add(name, 1u << 2);
+      else if (s.lexfile == 14) g.Add(name, 1u << 1);
+      else if (s.lexfile == 18) g.Add(name, inhabitant ? (1u << 3) : 1u);
+    }
+  }
+  for (const auto& [off, s] : adjs) {
+    for (const auto& w : s.words) {
+      if (IsCap(w) && w.find('_') == std::string::npos) g.Add(w, 1u << 3);
+    }
+  }
+  // Nominalisations: event/act/communication/state nouns with a derivational
+  // pointer to a verb; the verb sharing the longest prefix wins.
+  std::map<std::string, std::pair<size_t, std::string>> nom;
+  const std::set<int> kLexfiles = {4, 9, 10, 11, 14, 21, 22, 26};
+  for (const auto& [off, s] : nouns) {
+    if (kLexfiles.count(s.lexfile) == 0) continue;
+    for (const auto& [sym, toff, pos, src, tgt] : s.ptrs) {
+      if (sym != "+" || pos != 'v' || src == 0) continue;
+      auto vit = verbs.find(toff);
+      if (vit == verbs.end() || tgt == 0 || tgt > static_cast<int>(vit->second.words.size())) continue;
+      if (src > static_cast<int>(s.words.size())) continue;
+      const std::string& noun = s.words[static_cast<size_t>(src - 1)];
+      const std::string& verb = vit->second.words[static_cast<size_t>(tgt - 1)];
+      if (IsCap(noun) || noun.find('_') != std::string::npos || verb.find('_') != std::string::npos) continue;
+      size_t cp = CommonPrefix(noun, verb);
+      if (cp < 3 && noun != verb) continue;
+      auto& slot = nom[noun];
+      if (slot.second.empty() || cp > slot.first) slot = {cp, verb};
+    }
+  }
+  for (const auto& [noun, v] : nom) lexicon << "nom\t" << noun << "\t" << v.second << "\n";
+}
+
+double EvalF1(const NerTagger& tagger, const std::vector<NerTagger::Example>& data) {
+  long tp = 0, np = 0, ng = 0;
+  auto spans = [](const std::vector<int>& tags) {
+    std::set<std::tuple<size_t, size_t, int>> out;
+    for (size_t i = 0; i < tags.size();) {
+      if (tags[i] == 0 || tags[i] % 2 == 0) {
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
+      if (tags[i] <= 5) out.insert({i, j, tags[i]});  // PER/ORG/LOC only
+      i = j;
+    }
+    return out;
+  };
+  for (const auto& ex : data) {
+    auto gold = spans(ex.tags);
+    auto pred = spans(tagger.Tag(ex.sentence));
+    ng += static_cast<long>(gold.size());
+    np += static_cast<long>(pred.size());
+    for (const auto& s : pred) tp += gold.count(s) ? 1 : 0;
+  }
+  double p = np ? static_cast<double>(tp) / np : 0, r = ng ? static_cast<double>(tp) / ng : 0;
+  std::cerr << "  P " << p * 100 << " R " << r * 100 << "\n";
+  return p + r > 0 ? 2 * p * r / (p + r) : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> opt = {{"--iso", "/usr/share/iso-codes/json"},
+                                            {"--zones", "/usr/share/zoneinfo/zone1970.tab"},
+                                            {"--wordnet", "/usr/share/wordnet"},
+                                            {"--epochs", "8"},
+                                            {"--seed", "1"}};
+  for (int i = 1; i + 1 < argc; i += 2) opt[argv[i]] = argv[i + 1];
+  if (!opt.count("--uner") || !opt.count("--out") || !opt.count("--lexicon")) {
+    std::cerr << "usage: kg-train-ner --uner TRAIN.iob2 [--ud TRAIN.conllu] [--dev DEV.iob2 --ud-dev DEV.conllu] "
+                 "--out ner.bin --lexicon lexicon.tsv [--iso DIR] [--zones FILE] [--wordnet DIR] [--epochs N]\n";
+    return 2;
+  }
+  NerTagger tagger;
+  std::ofstream lexicon(opt["--lexicon"]);
+  lexicon << "# kg lexicon: generated by kg-train-ner from WordNet (see models/train_ner.sh)\n";
+  AddIso(tagger.mutable_gazetteer(), opt["--iso"]);
+  AddZones(tagger.mutable_gazetteer(), opt["--zones"]);
+  AddWordNet(tagger.mutable_gazetteer(), opt["--wordnet"], lexicon);
+  std::cerr << "gazetteer: " << tagger.gazetteer().size() << " phrases\n";
+  auto train = ReadIob2(opt["--uner"], opt.count("--ud") ? opt["--ud"] : "");
+  std::cerr << "train: " << train.size() << " sentences\n";
+  if (train.empty()) {
+    std::cerr << "kg-train-ner: no training sentences in " << opt["--uner"] << "\n";
+    return 1;
+  }
+  tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
+  if (opt.count("--dev")) {
+    auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");
+    std::cerr << "dev F1 (PER/ORG/LOC exact span, gold POS): " << EvalF1(tagger, dev) * 100 << "\n";
+  }
+  auto st = tagger.Save(opt["--out"]);
+  if (!st.ok()) {
+    std::cerr << "kg-train-ner: " << st.ToString() << "\n";
+    return 1;
+  }
+  return 0;
+}
