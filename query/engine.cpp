@@ -1,0 +1,101 @@
+#include "query/engine.h"
+
+#include <chrono>
+
+#include "query/executor.h"
+#include "query/parser.h"
+#include "query/planner.h"
+
+namespace kg::query {
+
+namespace {
+
+struct Prepared {
+  ast::Query ast;
+  std::unique_ptr<store::Reader> reader;
+  BoundQuery bound;
+  Plan plan;
+};
+
+// Lex, parse, resolve the view, bind and plan.
+Status Prepare(const store::Store& store, std::string_view text, const QueryOptions& options, Prepared* out) {
+  auto parsed = Parse(text);
+  if (auto* err = std::get_if<QueryError>(&parsed)) return ToStatus(text, *err);
+  out->ast = std::move(std::get<ast::Query>(parsed));
+  store::View view = options.view;
+  if (!out->ast.time.empty()) {
+    auto latest = store.NewReader(options.view);
+    auto resolved = ResolveView(out->ast, options.params, *latest, options.view);
+    if (auto* err = std::get_if<QueryError>(&resolved)) return ToStatus(text, *err);
+    view = std::get<store::View>(resolved);
+  }
+  out->reader = store.NewReader(view);
+  BindOptions bo;
+  bo.default_max_hops = options.default_max_hops;
+  bo.max_hops_limit = options.max_hops_limit;
+  auto bound = Bind(out->ast, options.params, *out->reader, bo);
+  if (auto* err = std::get_if<QueryError>(&bound)) return ToStatus(text, *err);
+  out->bound = std::move(std::get<BoundQuery>(bound));
+  out->plan = MakePlan(out->bound);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunQuery(const store::Store& store, std::string_view text, const QueryOptions& options,
+                const std::function<void(const std::vector<std::string>&)>& on_columns,
+                const std::function<bool(std::vector<Value>&)>& on_row) {
+  auto start = std::chrono::steady_clock::now();
+  Prepared p;
+  if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
+  if (on_columns) on_columns(p.bound.columns);
+  ExecOptions eo;
+  eo.max_expansions = options.max_expansions;
+  eo.max_paths = options.max_paths;
+  if (options.timeout_seconds > 0) {
+    eo.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(options.timeout_seconds));
+  }
+  return Execute(p.bound, p.plan, *p.reader, eo, text, on_row);
+}
+
+Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, const QueryOptions& options) {
+  ResultSet rs;
+  Status s = RunQuery(
+      store, text, options, [&](const std::vector<std::string>& cols) { rs.columns = cols; },
+      [&](std::vector<Value>& row) {
+        rs.rows.push_back(std::move(row));
+        return true;
+      });
+  if (!s.ok()) return s;
+  return rs;
+}
+
+Result<std::string> ExplainQuery(const store::Store& store, std::string_view text, const QueryOptions& options) {
+  Prepared p;
+  if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
+  return DescribePlan(p.bound, p.plan);
+}
+
+Status ParseParam(std::string_view arg, std::pair<std::string, Value>* out) {
+  size_t eq = arg.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Status::InvalidArgument("--param wants name=value, got \"" + std::string(arg) + "\"");
+  }
+  std::string name(arg.substr(0, eq));
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+      return Status::InvalidArgument("--param: bad parameter name \"" + name + "\"");
+    }
+  }
+  std::string_view text = arg.substr(eq + 1);
+  Value value = Value::String(std::string(text));
+  auto parsed = ParseExpression(text);
+  if (auto* e = std::get_if<ast::ExprPtr>(&parsed)) {
+    if (auto v = ConstantValue(**e)) value = std::move(*v);
+  }
+  *out = {name, value};
+  return Status::Ok();
+}
+
+}  // namespace kg::query

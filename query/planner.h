@@ -1,0 +1,52 @@
+// Stage 4: bound query -> plan. For each MATCH the planner orders the work:
+// start from the most selective pattern element (a node already bound, then
+// a node found by name through the alias index, then a typed relationship by
+// a predicate scan, then a label scan, then a full scan), expand along the
+// chain with prefix scans, and run each WHERE conjunct as soon as the
+// variables it reads are bound.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "query/binder.h"
+
+namespace kg::query {
+
+struct Step {
+  enum class Kind {
+    kScanNode,   // bind `to` from its candidates, the label index... (a full entity scan)
+    kScanRel,    // bind `rel` and both ends by a predicate scan
+    kExpand,     // from `from` along `rel` to `to` (one hop or variable length)
+    kShortest,   // shortestPath / allShortestPaths between two bound nodes
+    kFilter,     // a WHERE conjunct
+    kBuildPath,  // p = (...) once the chain is bound
+  };
+  Kind kind = Kind::kFilter;
+  const BNode* from = nullptr;
+  const BNode* to = nullptr;
+  const BRel* rel = nullptr;
+  const BPart* part = nullptr;
+  const BExpr* filter = nullptr;
+  // kExpand: the direction relative to travel (kOut: `from` is the subject),
+  // and whether travel runs against the pattern's left-to-right order.
+  ast::Direction direction = ast::Direction::kBoth;
+  bool reversed = false;
+  bool to_bound = false;   // `to` was bound before this step: check, don't bind
+  bool all = false;        // kShortest: allShortestPaths
+};
+
+struct MatchPlan {
+  std::vector<Step> steps;
+};
+
+struct Plan {
+  std::vector<MatchPlan> matches;  // one per clause (empty for non-MATCH clauses)
+};
+
+Plan MakePlan(const BoundQuery& query);
+
+// One line per step, for EXPLAIN-style tests and debugging.
+std::string DescribePlan(const BoundQuery& query, const Plan& plan);
+
+}  // namespace kg::query
