@@ -1,0 +1,86 @@
+// kg-nlp-bench: single-threaded throughput of the whole NLP pipeline
+// (tokenize + split + tag + lemmatize + parse) on the Reuters-21578 articles
+// (JSON lines with a "text" field), and peak resident memory.
+//
+//   kg-nlp-bench [--models DIR] [--limit N] [FILE.jsonl]
+// FILE defaults to $KG_SHARED_DATA/news/reuters21578/articles.jsonl.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "extract/nlp/pipeline.h"
+
+#ifndef KG_SHARED_DATA
+#define KG_SHARED_DATA "../shared/data"
+#endif
+
+namespace {
+long PeakRssKiB() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string models = kg::nlp::DefaultModelDir(), file;
+  size_t limit = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--models" && i + 1 < argc) models = argv[++i];
+    else if (a == "--limit" && i + 1 < argc) limit = std::stoul(argv[++i]);
+    else file = a;
+  }
+  if (file.empty()) {
+    const char* env = std::getenv("KG_SHARED_DATA");
+    file = std::string(env && *env ? env : KG_SHARED_DATA) + "/news/reuters21578/articles.jsonl";
+  }
+  std::ifstream in(file);
+  if (!in) {
+    std::cerr << "kg-nlp-bench: cannot read " << file << "\n";
+    return 1;
+  }
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  std::string line;
+  while (std::getline(in, line) && (limit == 0 || texts.size() < limit)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("text") || !j["text"].is_string()) continue;
+    texts.push_back(j["text"].get<std::string>());
+    bytes += texts.back().size();
+  }
+  const auto t_load = std::chrono::steady_clock::now();
+  std::string err;
+  auto p = kg::nlp::Pipeline::Load(models, &err);
+  if (!p) {
+    std::cerr << "kg-nlp-bench: " << err << "\n";
+    return 1;
+  }
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
+  const long rss_after_load = PeakRssKiB();
+  size_t tokens = 0, sentences = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const auto& t : texts) {
+    const kg::nlp::Document d = p->Process(t);
+    sentences += d.sentences.size();
+    for (const auto& s : d.sentences) tokens += s.tokens.size();
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("articles: %zu  bytes: %zu  sentences: %zu  tokens: %zu\n", texts.size(), bytes,
+              sentences, tokens);
+  std::printf("model load: %.3f s\n", load_s);
+  std::printf("time: %.2f s  tokens/s: %.0f  (1 thread; tokenize+tag+lemmatize+parse)\n", secs,
+              tokens / secs);
+  std::printf("peak RSS: %.1f MiB (after model load: %.1f MiB)\n", PeakRssKiB() / 1024.0,
+              rss_after_load / 1024.0);
+  return 0;
+}

@@ -1,0 +1,42 @@
+// Lemmatizer: a (form, XPOS) lookup table built from the training treebanks
+// (plus WordNet's irregular-form lists when given at training time), then
+// suffix rules learned from the same data: for the longest known
+// (XPOS, suffix) the most frequent edit "lower-case?, strip n bytes, append s".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/nlp/document.h"
+#include "extract/nlp/model_io.h"
+
+namespace kg::nlp {
+
+class Lemmatizer {
+ public:
+  // Sets token.lemma from form and xpos (call after tagging).
+  void Lemmatize(Sentence& s) const;
+  std::string Lemma(const std::string& form, const std::string& xpos) const;
+
+  void Save(ModelWriter& w) const;
+  bool Load(ModelReader& r);
+
+  // `wordnet_dir`: directory with verb.exc / noun.exc / adj.exc / adv.exc, or "".
+  static std::unique_ptr<Lemmatizer> Train(const std::vector<const Sentence*>& train,
+                                           const std::string& wordnet_dir, std::string* log);
+
+ private:
+  struct Rule {
+    uint8_t lower;
+    uint8_t strip;
+    uint32_t append;  // index into strings_
+  };
+  std::vector<std::string> strings_;
+  std::unordered_map<uint64_t, uint32_t> exact_;  // Feat(form, xpos) -> lemma string
+  std::unordered_map<uint64_t, uint32_t> rules_;  // Feat(xpos, suffix) -> rule index
+  std::vector<Rule> rule_list_;
+};
+
+}  // namespace kg::nlp

@@ -1,0 +1,508 @@
+#include "extract/nlp/parser.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include "extract/nlp/hash.h"
+#include "extract/nlp/text_util.h"
+
+namespace kg::nlp {
+
+// Per-sentence word attributes; index 0 is ROOT.
+struct Parser::Words {
+  std::vector<uint64_t> w, p, u;  // lower-cased form, XPOS, UPOS hashes
+  int n = 0;                       // number of real tokens
+};
+
+struct Parser::State {
+  std::vector<int> stack;  // token indices; stack[0] == 0 (ROOT)
+  int b = 1;               // buffer front; buffer is [b, n]
+  int n = 0;
+  std::vector<int> head, label;
+  std::vector<int> l1, l2, r1, r2, nl, nr;
+  std::vector<uint64_t> lset, rset;  // bit sets of child labels (mod 64)
+  void Init(int len) {
+    n = len;
+    b = 1;
+    stack.assign(1, 0);
+    head.assign(n + 1, -1);
+    label.assign(n + 1, -1);
+    l1.assign(n + 1, -1);
+    l2.assign(n + 1, -1);
+    r1.assign(n + 1, -1);
+    r2.assign(n + 1, -1);
+    nl.assign(n + 1, 0);
+    nr.assign(n + 1, 0);
+    lset.assign(n + 1, 0);
+    rset.assign(n + 1, 0);
+  }
+  bool Terminal() const { return b > n && stack.size() == 1; }
+  void AddArc(int h, int d, int lab) {
+    head[d] = h;
+    label[d] = lab;
+    if (d < h) {
+      if (l1[h] < 0 || d < l1[h]) {
+        l2[h] = l1[h];
+        l1[h] = d;
+      } else if (l2[h] < 0 || d < l2[h]) {
+        l2[h] = d;
+      }
+      ++nl[h];
+      lset[h] |= uint64_t{1} << (lab & 63);
+    } else {
+      if (r1[h] < 0 || d > r1[h]) {
+        r2[h] = r1[h];
+        r1[h] = d;
+      } else if (r2[h] < 0 || d > r2[h]) {
+        r2[h] = d;
+      }
+      ++nr[h];
+      rset[h] |= uint64_t{1} << (lab & 63);
+    }
+  }
+};
+
+namespace {
+
+constexpr int kShift = 0, kLeft = 1, kRight = 2;
+
+uint64_t Dist(int d) {
+  if (d < 0) d = -d;
+  return d <= 4 ? d : d <= 7 ? 7 : d <= 12 ? 12 : d <= 20 ? 20 : 40;
+}
+
+void Shuffle(std::vector<uint32_t>& v, std::mt19937_64& rng) {
+  for (size_t i = v.size(); i > 1; --i) {
+    const size_t j = rng() % i;
+    std::swap(v[i - 1], v[j]);
+  }
+}
+
+std::string BaseLabel(const std::string& l) {
+  const size_t bar = l.find('|');
+  return bar == std::string::npos ? l : l.substr(0, bar);
+}
+
+// True if every word strictly between h and d descends from h.
+bool ArcProjective(const std::vector<int>& heads, int h, int d) {
+  const int lo = std::min(h, d), hi = std::max(h, d);
+  for (int k = lo + 1; k < hi; ++k) {
+    int a = k, steps = 0;
+    while (a != h && a != 0 && steps++ < static_cast<int>(heads.size())) a = heads[a - 1];
+    if (a != h) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Parser::Projectivize(std::vector<int>& heads, std::vector<std::string>& labels) {
+  const int n = static_cast<int>(heads.size());
+  std::vector<char> lifted(n, 0);
+  for (int guard = 0; guard < 4 * n + 8; ++guard) {
+    // Shortest non-projective arc.
+    int best = -1, best_len = 1 << 30;
+    for (int d = 1; d <= n; ++d) {
+      const int h = heads[d - 1];
+      if (h <= 0) continue;
+      const int len = std::abs(h - d);
+      if (len < best_len && !ArcProjective(heads, h, d)) best = d, best_len = len;
+    }
+    if (best < 0) return;
+    const int h = heads[best - 1];
+    if (!lifted[best - 1]) {
+      labels[best - 1] = BaseLabel(labels[best - 1]) + "|" + BaseLabel(labels[h - 1]);
+      lifted[best - 1] = 1;
+    }
+    heads[best - 1] = heads[h - 1];
+  }
+}
+
+void Parser::Deprojectivize(std::vector<int>& heads, std::vector<std::string>& labels) {
+  const int n = static_cast<int>(heads.size());
+  std::vector<std::vector<int>> kids(n + 1);
+  for (int d = 1; d <= n; ++d)
+    if (heads[d - 1] >= 0 && heads[d - 1] <= n) kids[heads[d - 1]].push_back(d);
+  for (int d = 1; d <= n; ++d) {
+    const std::string& l = labels[d - 1];
+    const size_t bar = l.find('|');
+    if (bar == std::string::npos) continue;
+    const std::string want = l.substr(bar + 1), mine = l.substr(0, bar);
+    // Breadth-first below the current head, skipping d's own subtree.
+    const int h = heads[d - 1];
+    int found = -1;
+    std::deque<int> q;
+    for (int k : kids[h])
+      if (k != d) q.push_back(k);
+    while (!q.empty() && found < 0) {
+      const int x = q.front();
+      q.pop_front();
+      if (BaseLabel(labels[x - 1]) == want) {
+        found = x;
+        break;
+      }
+      for (int k : kids[x])
+        if (k != d) q.push_back(k);
+    }
+    labels[d - 1] = mine;
+    if (found > 0) {
+      auto& v = kids[h];
+      v.erase(std::remove(v.begin(), v.end(), d), v.end());
+      kids[found].push_back(d);
+      heads[d - 1] = found;
+    }
+  }
+}
+
+void Parser::PrepareWords(const Sentence& s, Words* w) {
+  const int n = static_cast<int>(s.tokens.size());
+  w->n = n;
+  w->w.assign(n + 3, 3);
+  w->p.assign(n + 3, 3);
+  w->u.assign(n + 3, 3);
+  w->w[0] = w->p[0] = w->u[0] = 5;  // ROOT
+  for (int i = 0; i < n; ++i) {
+    const Token& t = s.tokens[i];
+    w->w[i + 1] = HashStr(Lower(t.form));
+    w->p[i + 1] = HashStr(t.xpos);
+    w->u[i + 1] = HashStr(t.upos);
+  }
+}
+
+void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f) const {
+  f->clear();
+  const size_t ss = st.stack.size();
+  const int s0 = ss >= 2 ? st.stack[ss - 1] : -1;  // ROOT is never s0 for features
+  const int s1 = ss >= 2 ? st.stack[ss - 2] : (ss == 1 ? -1 : -1);
+  const int s2 = ss >= 3 ? st.stack[ss - 3] : -1;
+  const int b0 = st.b <= st.n ? st.b : -1;
+  const int b1 = st.b + 1 <= st.n ? st.b + 1 : -1;
+  const int b2 = st.b + 2 <= st.n ? st.b + 2 : -1;
+  constexpr uint64_t kNone = 1;
+  auto w = [&](int i) { return i < 0 ? kNone : W.w[i]; };
+  auto p = [&](int i) { return i < 0 ? kNone : W.p[i]; };
+  auto u = [&](int i) { return i < 0 ? kNone : W.u[i]; };
+  auto lab = [&](int i) -> uint64_t { return i < 0 ? kNone : static_cast<uint64_t>(st.label[i] + 7); };
+  auto L1 = [&](int i) { return i < 0 ? -1 : st.l1[i]; };
+  auto L2 = [&](int i) { return i < 0 ? -1 : st.l2[i]; };
+  auto R1 = [&](int i) { return i < 0 ? -1 : st.r1[i]; };
+  auto R2 = [&](int i) { return i < 0 ? -1 : st.r2[i]; };
+  auto vl = [&](int i) -> uint64_t { return i < 0 ? 99 : st.nl[i]; };
+  auto vr = [&](int i) -> uint64_t { return i < 0 ? 99 : st.nr[i]; };
+  const uint64_t s0w = w(s0), s0p = p(s0), s1w = w(s1), s1p = p(s1), s2p = p(s2);
+  const uint64_t b0w = w(b0), b0p = p(b0), b1w = w(b1), b1p = p(b1), b2w = w(b2), b2p = p(b2);
+  const int s0l = L1(s0), s0l2 = L2(s0), s0r = R1(s0), s0r2 = R2(s0);
+  const int s1l = L1(s1), s1r = R1(s1), s1r2 = R2(s1), b0l = L1(b0), b0l2 = L2(b0);
+  const uint64_t s0wp = Mix64(s0w ^ (s0p << 1)), s1wp = Mix64(s1w ^ (s1p << 1));
+  const uint64_t b0wp = Mix64(b0w ^ (b0p << 1)), b1wp = Mix64(b1w ^ (b1p << 1));
+  const uint64_t d01 = (s0 >= 0 && b0 >= 0) ? Dist(b0 - s0) : 0;
+  const uint64_t d10 = (s0 >= 0 && s1 > 0) ? Dist(s0 - s1) : 0;
+  uint32_t t = 0;
+  auto F = [&](uint64_t a, uint64_t b = 0, uint64_t c = 0) { f->push_back(Feat(++t, a, b, c)); };
+  F(0);
+  // Unigrams.
+  F(s0wp); F(s0w); F(s0p); F(u(s0));
+  F(s1wp); F(s1w); F(s1p); F(u(s1));
+  F(b0wp); F(b0w); F(b0p); F(u(b0));
+  F(b1wp); F(b1w); F(b1p);
+  F(b2w); F(b2p);
+  F(s2p); F(w(s2));
+  // Pairs.
+  F(s0wp, b0wp); F(s0wp, b0w); F(s0w, b0wp); F(s0wp, b0p); F(s0p, b0wp); F(s0w, b0w);
+  F(s0p, b0p); F(b0p, b1p); F(s1p, s0p); F(s1w, s0w); F(s1wp, s0wp); F(s1wp, s0p);
+  F(s1p, s0wp); F(s1w, s0p); F(s1p, s0w); F(s1p, b0p); F(s1w, b0w); F(u(s0), u(b0));
+  F(u(s1), u(s0)); F(b0w, b1w); F(b0wp, b1p);
+  // Triples.
+  F(b0p, b1p, b2p); F(s0p, b0p, b1p); F(s1p, s0p, b0p); F(s0p, p(s0l), b0p);
+  F(s0p, p(s0r), b0p); F(s0p, b0p, p(b0l)); F(s1p, s0p, p(s0l)); F(s1p, s0p, p(s0r));
+  F(s1p, p(s1r), s0p); F(s1p, p(s1l), s0p); F(s2p, s1p, s0p); F(s0w, b0p, b1p);
+  F(s1p, s0w, b0p); F(s1p, s0p, b0w); F(u(s1), u(s0), u(b0));
+  // Distance.
+  F(s0w, d01); F(s0p, d01); F(b0w, d01); F(b0p, d01); F(s0w, b0w, d01); F(s0p, b0p, d01);
+  F(s1p, s0p, d10); F(s1w, s0w, d10); F(s0w, d10); F(s1w, d10); F(s0p, d10); F(s1p, d10);
+  // Valency.
+  F(s0w, vr(s0)); F(s0p, vr(s0)); F(s0w, vl(s0)); F(s0p, vl(s0)); F(s1w, vr(s1)); F(s1p, vr(s1));
+  F(s1p, vl(s1)); F(b0w, vl(b0)); F(b0p, vl(b0));
+  // Children.
+  F(w(s0l)); F(p(s0l)); F(lab(s0l)); F(w(s0r)); F(p(s0r)); F(lab(s0r));
+  F(w(s1l)); F(p(s1l)); F(lab(s1l)); F(w(s1r)); F(p(s1r)); F(lab(s1r));
+  F(w(b0l)); F(p(b0l)); F(lab(b0l));
+  F(lab(s0l2)); F(p(s0l2)); F(lab(s0r2)); F(p(s0r2)); F(lab(b0l2)); F(p(b0l2)); F(lab(s1r2));
+  F(s0p, lab(s0l), lab(s0l2)); F(s0p, lab(s0r), lab(s0r2)); F(s1p, lab(s1r), lab(s1r2));
+  F(b0p, lab(b0l), lab(b0l2)); F(s0p, p(s0l), p(s0l2)); F(s0p, p(s0r), p(s0r2));
+  F(b0p, p(b0l), p(b0l2)); F(s0p, lab(s0l), b0p); F(s0p, lab(s0r), b0p); F(s1p, lab(s1r), s0p);
+  F(s0w, lab(s0l)); F(s0w, lab(s0r)); F(b0w, lab(b0l));
+  // Label sets.
+  F(s0p, s0 >= 0 ? st.lset[s0] : 0); F(s0p, s0 >= 0 ? st.rset[s0] : 0);
+  F(b0p, b0 >= 0 ? st.lset[b0] : 0); F(s1p, s1 > 0 ? st.rset[s1] : 0);
+  F(s0w, s0 >= 0 ? st.rset[s0] : 0); F(b0w, b0 >= 0 ? st.lset[b0] : 0);
+  // Is s1 ROOT / buffer empty.
+  F(s1 == 0, b0 < 0, s0p);
+}
+
+void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
+                           std::vector<uint64_t>* f) const {
+  f->clear();
+  constexpr uint64_t kNone = 1;
+  auto w = [&](int i) { return i < 0 || i > W.n ? kNone : W.w[i]; };
+  auto p = [&](int i) { return i < 0 || i > W.n ? kNone : W.p[i]; };
+  auto u = [&](int i) { return i < 0 || i > W.n ? kNone : W.u[i]; };
+  auto lab = [&](int i) -> uint64_t { return i < 0 ? kNone : static_cast<uint64_t>(st.label[i] + 7); };
+  const uint64_t dir = h == 0 ? 2 : (h < d ? 1 : 0);
+  const uint64_t dist = h == 0 ? 0 : Dist(h - d);
+  const uint64_t hw = w(h), hp = p(h), dw = w(d), dp = p(d);
+  uint32_t t = 200;
+  auto F = [&](uint64_t a, uint64_t b = 0, uint64_t c = 0) { f->push_back(Feat(++t, a, b, c)); };
+  F(0); F(dir);
+  F(hw, dir); F(hp, dir); F(dw, dir); F(dp, dir); F(u(d), dir); F(u(h), dir);
+  F(hp, dp, dir); F(hw, dp, dir); F(hp, dw, dir); F(hw, dw, dir); F(u(h), u(d), dir);
+  F(dp, dir, dist); F(dw, dist); F(hp, dp, dist);
+  F(dp, lab(st.l1[d]), lab(st.r1[d])); F(dw, lab(st.l1[d])); F(dw, lab(st.r1[d]));
+  F(dp, st.lset[d], st.rset[d]); F(dp, st.nl[d], st.nr[d]);
+  F(hp, h > 0 ? st.lset[h] : 0, dir); F(hp, h > 0 ? st.rset[h] : 0, dir);
+  F(dp, p(d - 1), dir); F(dp, p(d + 1), dir); F(dw, p(d + 1)); F(dw, p(d - 1));
+  F(hp, p(h + (h < d ? 1 : -1)), dp); F(dp, w(st.l1[d]), dir); F(dp, p(st.l1[d]), dir);
+  F(dp, p(st.r1[d]), dir); F(w(st.l1[d]), lab(st.l1[d]), dir);
+  F(dw, hw); F(dp, hw); F(u(d), hw, dir);
+}
+
+void Parser::Valid(const State& st, bool valid[3]) {
+  const size_t ss = st.stack.size();
+  const bool buf = st.b <= st.n;
+  valid[kShift] = buf;
+  valid[kLeft] = ss >= 2 && buf;
+  valid[kRight] = ss >= 2 && (st.stack[ss - 2] != 0 || !buf);
+}
+
+void Parser::Apply(State& st, int action, int label) {
+  if (action == kShift) {
+    st.stack.push_back(st.b++);
+    return;
+  }
+  const int s0 = st.stack.back();
+  st.stack.pop_back();
+  if (action == kLeft) st.AddArc(st.b, s0, label);
+  else st.AddArc(st.stack.back(), s0, label);
+}
+
+int Parser::BestLabel(const float* sc, bool root) const {
+  if (root) return root_label_;
+  int best = -1;
+  for (int l = 0; l < static_cast<int>(labels_.size()); ++l)
+    if (l != root_label_ && (best < 0 || sc[l] > sc[best])) best = l;
+  return best < 0 ? root_label_ : best;
+}
+
+void Parser::Parse(Sentence& s) const {
+  const int n = static_cast<int>(s.tokens.size());
+  if (n == 0) return;
+  Words W;
+  PrepareWords(s, &W);
+  State st;
+  st.Init(n);
+  std::vector<uint64_t> f;
+  std::vector<float> lsc(labels_.size());
+  bool valid[3];
+  while (!st.Terminal()) {
+    Valid(st, valid);
+    Features(W, st, &f);
+    float sc[3] = {0, 0, 0};
+    actions_.Score(f.data(), f.size(), sc);
+    int best = -1;
+    for (int c = 0; c < 3; ++c)
+      if (valid[c] && (best < 0 || sc[c] > sc[best])) best = c;
+    if (best < 0) break;  // cannot happen: some action is always valid
+    int label = 0;
+    if (best != kShift) {
+      const int d = st.stack.back();
+      const int h = best == kLeft ? st.b : st.stack[st.stack.size() - 2];
+      LabelFeatures(W, st, h, d, &f);
+      std::fill(lsc.begin(), lsc.end(), 0.0f);
+      labeler_.Score(f.data(), f.size(), lsc.data());
+      label = BestLabel(lsc.data(), h == 0);
+    }
+    Apply(st, best, label);
+  }
+  std::vector<int> heads(n);
+  std::vector<std::string> labs(n);
+  for (int i = 1; i <= n; ++i) {
+    heads[i - 1] = st.head[i] < 0 ? 0 : st.head[i];
+    labs[i - 1] = st.label[i] < 0 ? "root" : labels_[st.label[i]];
+  }
+  Deprojectivize(heads, labs);
+  for (int i = 0; i < n; ++i) {
+    s.tokens[i].head = heads[i];
+    s.tokens[i].deprel = labs[i];
+  }
+}
+
+void Parser::Save(ModelWriter& w) const {
+  w.PutStrings(labels_);
+  w.Put<int32_t>(root_label_);
+  actions_.Save(w);
+  labeler_.Save(w);
+}
+
+bool Parser::Load(ModelReader& r) {
+  int32_t root;
+  if (!r.GetStrings(&labels_) || labels_.empty() || !r.Get(&root) || root < 0 ||
+      root >= static_cast<int>(labels_.size()))
+    return false;
+  root_label_ = root;
+  return actions_.Load(r) && actions_.num_classes() == 3 && labeler_.Load(r) &&
+         labeler_.num_classes() == static_cast<int>(labels_.size());
+}
+
+std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
+                                      const std::vector<const Sentence*>* dev,
+                                      const TrainOptions& opt, std::string* log) {
+  auto ps = std::make_unique<Parser>();
+  // Projectivize and collect labels (lifted labels need >= 5 occurrences,
+  // else the plain label is used and the arc stays lifted).
+  std::vector<std::vector<int>> gheads(train.size());
+  std::vector<std::vector<std::string>> glabs(train.size());
+  std::map<std::string, int> counts;
+  size_t lifted = 0;
+  for (size_t i = 0; i < train.size(); ++i) {
+    for (const Token& t : train[i]->tokens) {
+      gheads[i].push_back(t.head < 0 ? 0 : t.head);
+      glabs[i].push_back(t.deprel.empty() ? "dep" : t.deprel);
+    }
+    Projectivize(gheads[i], glabs[i]);
+    for (const auto& l : glabs[i]) {
+      counts[l]++;
+      lifted += l.find('|') != std::string::npos;
+    }
+  }
+  std::map<std::string, int> label_id;
+  for (const auto& [l, c] : counts)
+    if (l.find('|') == std::string::npos || c >= 5) label_id.emplace(l, 0);
+  label_id.emplace("root", 0);
+  label_id.emplace("dep", 0);
+  for (auto& [l, id] : label_id) {
+    id = static_cast<int>(ps->labels_.size());
+    ps->labels_.push_back(l);
+  }
+  ps->root_label_ = label_id["root"];
+  std::vector<std::vector<int>> glab_ids(train.size());
+  for (size_t i = 0; i < train.size(); ++i)
+    for (const auto& l : glabs[i]) {
+      auto it = label_id.find(l);
+      if (it == label_id.end()) it = label_id.find(BaseLabel(l));
+      if (it == label_id.end()) it = label_id.find("dep");
+      glab_ids[i].push_back(it->second);
+    }
+  const int nl = static_cast<int>(ps->labels_.size());
+  if (log)
+    *log += "parser: " + std::to_string(nl) + " labels, " + std::to_string(lifted) +
+            " lifted arcs\n";
+
+  PerceptronTrainer at(3), lt(nl);
+  std::mt19937_64 rng(opt.seed);
+  std::vector<uint32_t> order(train.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  Words W;
+  State st;
+  std::vector<uint64_t> f, lf;
+  std::vector<float> lsc(nl);
+  bool valid[3];
+  for (int ep = 0; ep < opt.epochs; ++ep) {
+    Shuffle(order, rng);
+    size_t updates = 0, steps = 0, label_errors = 0, labeled = 0;
+    for (uint32_t si : order) {
+      const Sentence& s = *train[si];
+      const int n = static_cast<int>(s.tokens.size());
+      if (n == 0) continue;
+      const auto& gh = gheads[si];
+      const auto& gl = glab_ids[si];
+      auto GH = [&](int i) { return i <= 0 ? -2 : gh[i - 1]; };
+      PrepareWords(s, &W);
+      st.Init(n);
+      while (!st.Terminal()) {
+        Valid(st, valid);
+        ps->Features(W, st, &f);
+        float sc[3] = {0, 0, 0};
+        at.Score(f.data(), f.size(), sc);
+        // Costs: gold arcs made unreachable by each transition.
+        const size_t ss = st.stack.size();
+        const int s0 = ss >= 2 ? st.stack[ss - 1] : -1;
+        const int s1 = ss >= 2 ? st.stack[ss - 2] : -1;
+        const int b = st.b <= n ? st.b : -1;
+        const int kBig = 1 << 20;
+        int cost[3] = {kBig, kBig, kBig};
+        if (valid[kShift]) {
+          int c = 0;
+          for (size_t k = 0; k < ss; ++k) {
+            const int x = st.stack[k];
+            if (x > 0 && GH(x) == b) ++c;
+            if (GH(b) == x && k + 1 < ss) ++c;
+          }
+          cost[kShift] = c;
+        }
+        if (s0 > 0) {
+          int deps_in_buf = 0;
+          bool head_in_beta = false, head_in_buf = false;
+          for (int x = st.b; x <= n; ++x) {
+            if (GH(x) == s0) ++deps_in_buf;
+            if (GH(s0) == x) {
+              head_in_buf = true;
+              if (x != b) head_in_beta = true;
+            }
+          }
+          if (valid[kLeft]) cost[kLeft] = deps_in_buf + ((head_in_beta || GH(s0) == s1) ? 1 : 0);
+          if (valid[kRight]) cost[kRight] = deps_in_buf + (head_in_buf ? 1 : 0);
+        }
+        const int min_cost = std::min({cost[0], cost[1], cost[2]});
+        int pred = -1, gold = -1;
+        for (int c = 0; c < 3; ++c) {
+          if (!valid[c]) continue;
+          if (pred < 0 || sc[c] > sc[pred]) pred = c;
+          if (cost[c] == min_cost && (gold < 0 || sc[c] > sc[gold])) gold = c;
+        }
+        ++steps;
+        if (cost[pred] != min_cost) {
+          at.Update(f.data(), f.size(), gold, 1.0f);
+          at.Update(f.data(), f.size(), pred, -1.0f);
+          ++updates;
+        }
+        at.Tick();
+        int next = gold;
+        if (ep + 1 >= opt.explore_from_epoch && cost[pred] != min_cost &&
+            std::uniform_real_distribution<double>(0, 1)(rng) < opt.explore_prob)
+          next = pred;
+        int label = 0;
+        if (next != kShift) {
+          const int h = next == kLeft ? b : s1;
+          ps->LabelFeatures(W, st, h, s0, &lf);
+          std::fill(lsc.begin(), lsc.end(), 0.0f);
+          lt.Score(lf.data(), lf.size(), lsc.data());
+          label = ps->BestLabel(lsc.data(), h == 0);
+          if (GH(s0) == h && h != 0) {
+            const int g = gl[s0 - 1];
+            ++labeled;
+            if (label != g) {
+              ++label_errors;
+              lt.Update(lf.data(), lf.size(), g, 1.0f);
+              lt.Update(lf.data(), lf.size(), label, -1.0f);
+            }
+            lt.Tick();
+            label = g;
+          }
+        }
+        Apply(st, next, label);
+      }
+    }
+    if (log) {
+      *log += "parser epoch " + std::to_string(ep + 1) + ": " + std::to_string(updates) +
+              " action updates / " + std::to_string(steps) + " steps, " +
+              std::to_string(label_errors) + " label errors / " + std::to_string(labeled) + "\n";
+    }
+    (void)dev;
+  }
+  ps->actions_ = at.Finalize(1e-3f);
+  ps->labeler_ = lt.Finalize(1e-3f);
+  return ps;
+}
+
+}  // namespace kg::nlp

@@ -1,0 +1,104 @@
+// Sparse multi-class linear models over hashed features (averaged perceptron).
+//
+// LinearModel is the immutable runtime form: an open-addressing table from a
+// 64-bit feature key to a short list of (class, weight) entries. Weights are
+// stored on disk as int16 with one scale per model. Thread-safe for reads.
+//
+// PerceptronTrainer holds the training-time weights with lazy averaging
+// (Collins 2002; Daume's trick of timestamps) and produces a LinearModel.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "extract/nlp/model_io.h"
+
+namespace kg::nlp {
+
+class LinearModel {
+ public:
+  int num_classes() const { return num_classes_; }
+  size_t num_features() const { return num_keys_; }
+  size_t num_entries() const { return cls_.size(); }
+
+  // scores[c] += sum of weights of `feats` for class c. scores has num_classes().
+  void Score(const uint64_t* feats, size_t n, float* scores) const {
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t key = feats[i];
+      size_t slot = key & mask_;
+      while (true) {
+        const uint64_t k = keys_[slot];
+        if (k == key) {
+          const uint32_t b = begin_[slot], e = b + len_[slot];
+          for (uint32_t j = b; j < e; ++j) scores[cls_[j]] += w_[j];
+          break;
+        }
+        if (k == 0) break;
+        slot = (slot + 1) & mask_;
+      }
+    }
+  }
+
+  void Save(ModelWriter& w) const;
+  bool Load(ModelReader& r);
+
+  // Builds the table from sorted keys with their entries (used by the trainer).
+  void Build(int num_classes, float scale, const std::vector<uint64_t>& keys,
+             const std::vector<uint16_t>& counts, const std::vector<uint16_t>& classes,
+             const std::vector<int16_t>& qweights);
+
+ private:
+  int num_classes_ = 0;
+  size_t num_keys_ = 0;
+  uint64_t mask_ = 0;
+  float scale_ = 1;
+  std::vector<uint64_t> keys_{0};
+  std::vector<uint32_t> begin_{0};
+  std::vector<uint16_t> len_{0};
+  std::vector<uint16_t> cls_;
+  std::vector<float> w_;
+  // Serialized form, kept for Save.
+  std::vector<uint64_t> s_keys_;
+  std::vector<uint16_t> s_counts_, s_classes_;
+  std::vector<int16_t> s_q_;
+};
+
+class PerceptronTrainer {
+ public:
+  explicit PerceptronTrainer(int num_classes);
+  int num_classes() const { return num_classes_; }
+
+  void Score(const uint64_t* feats, size_t n, float* scores) const;
+  // Adds `delta` to the weights of class `cls` for every feature.
+  void Update(const uint64_t* feats, size_t n, int cls, float delta);
+  // Advances the averaging clock; call once per training instance.
+  void Tick() { ++time_; }
+
+  // Averaged weights, quantized to int16; entries whose |weight| is below
+  // `prune` are dropped.
+  LinearModel Finalize(float prune) const;
+
+ private:
+  // Scoring reads only the hot part (8 bytes per entry).
+  struct Hot {
+    float w;
+    uint32_t cls;
+  };
+  struct Cold {
+    double acc;
+    int64_t ts;
+  };
+  int64_t Find(uint64_t key) const;  // row index or -1
+  uint32_t FindOrAdd(uint64_t key);
+  void Grow();
+
+  int num_classes_;
+  int64_t time_ = 1;
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> rows_idx_;
+  std::vector<std::vector<Hot>> hot_;
+  std::vector<std::vector<Cold>> cold_;
+  size_t mask_;
+};
+
+}  // namespace kg::nlp
