@@ -43,5 +43,10 @@ void AddStatsCommand(CLI::App& app, GlobalOptions& g);
 void AddEntitiesCommand(CLI::App& app, GlobalOptions& g);
 void AddParseCommand(CLI::App& app, GlobalOptions& g);
 void AddExtractCommand(CLI::App& app, GlobalOptions& g);
+void AddShowCommand(CLI::App& app, GlobalOptions& g);
+void AddDiffCommand(CLI::App& app, GlobalOptions& g);
+void AddHistoryCommand(CLI::App& app, GlobalOptions& g);
+void AddBlameCommand(CLI::App& app, GlobalOptions& g);
+void AddRetractCommand(CLI::App& app, GlobalOptions& g);
 
 }  // namespace kg::cli

@@ -23,6 +23,14 @@ int main(int argc, char** argv) {
 
   // Subcommands, in the order `kg --help` lists them.
   kg::cli::AddExtractCommand(app, g);
+  kg::cli::AddExportCommand(app, g);
+  kg::cli::AddLogCommand(app, g);
+  kg::cli::AddShowCommand(app, g);
+  kg::cli::AddDiffCommand(app, g);
+  kg::cli::AddHistoryCommand(app, g);
+  kg::cli::AddBlameCommand(app, g);
+  kg::cli::AddStatsCommand(app, g);
+  kg::cli::AddRetractCommand(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
