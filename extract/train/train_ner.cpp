@@ -8,6 +8,7 @@
 //                [--iso /usr/share/iso-codes/json] [--zones /usr/share/zoneinfo/zone1970.tab]
 //                [--wordnet /usr/share/wordnet] [--epochs 8] [--seed 1]
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <fstream>
 #include <iostream>
@@ -236,6 +237,44 @@ void AddWordNet(kg::extract::Gazetteer& g, const std::string& dir, std::ostream&
   for (const auto& [noun, v] : nom) lexicon << "nom\t" << noun << "\t" << v.second << "\n";
 }
 
+// Words that are mostly written in lower case in running text (UD EWT + GUM
+// forms): a capitalised occurrence of such a word is rarely a name.
+void AddCaseStats(kg::extract::Gazetteer& g, const std::vector<std::string>& conllus) {
+  std::unordered_map<std::string, std::pair<int, int>> counts;  // lower -> (lowercase, capitalised)
+  for (const auto& path : conllus) {
+    std::ifstream in(path);
+    std::string line;
+    bool first = true;
+    while (std::getline(in, line)) {
+      if (line.empty()) {
+        first = true;
+        continue;
+      }
+      if (line[0] == '#') continue;
+      auto f = Split(line, '\t');
+      if (f.size() < 4 || f[0].find('-') != std::string::npos || f[0].find('.') != std::string::npos) continue;
+      const std::string& w = f[1];
+      if (w.empty() || !std::isalpha(static_cast<unsigned char>(w[0]))) continue;
+      std::string low = w;
+      for (auto& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!first) {
+        auto& c = counts[low];
+        if (std::islower(static_cast<unsigned char>(w[0]))) c.first++;
+        else c.second++;
+      }
+      first = false;
+    }
+  }
+  int n = 0;
+  for (const auto& [w, c] : counts) {
+    if (c.first >= 3 && c.first >= 3 * c.second) {
+      g.Add(w, 1u << 6);
+      ++n;
+    }
+  }
+  std::cerr << "lower-case words: " << n << "\n";
+}
+
 double EvalF1(const NerTagger& tagger, const std::vector<NerTagger::Example>& data) {
   long tp = 0, np = 0, ng = 0;
   auto spans = [](const std::vector<int>& tags) {
@@ -252,12 +291,34 @@ double EvalF1(const NerTagger& tagger, const std::vector<NerTagger::Example>& da
     }
     return out;
   };
+  long ctp[8] = {0}, cnp[8] = {0}, cng[8] = {0};
+  const char* dump = std::getenv("KG_NER_DUMP");
+  std::ofstream dout;
+  if (dump != nullptr) dout.open(dump);
   for (const auto& ex : data) {
     auto gold = spans(ex.tags);
-    auto pred = spans(tagger.Tag(ex.sentence));
+    auto ptags = tagger.Tag(ex.sentence);
+    auto pred = spans(ptags);
     ng += static_cast<long>(gold.size());
     np += static_cast<long>(pred.size());
-    for (const auto& s : pred) tp += gold.count(s) ? 1 : 0;
+    for (const auto& s : pred) {
+      tp += gold.count(s) ? 1 : 0;
+      ctp[std::get<2>(s)] += gold.count(s) ? 1 : 0;
+      cnp[std::get<2>(s)]++;
+    }
+    for (const auto& s : gold) cng[std::get<2>(s)]++;
+    if (dump != nullptr && gold != pred) {
+      for (size_t i = 0; i < ptags.size(); ++i) {
+        dout << ex.sentence.tokens[i].form << "\t" << ex.sentence.tokens[i].upos << "\t"
+             << kg::extract::NerTagName(ex.tags[i]) << "\t" << kg::extract::NerTagName(ptags[i]) << "\n";
+      }
+      dout << "\n";
+    }
+  }
+  for (int c : {1, 3, 5}) {
+    double p = cnp[c] ? double(ctp[c]) / cnp[c] : 0, r = cng[c] ? double(ctp[c]) / cng[c] : 0;
+    std::cerr << "  " << kg::extract::NerTagName(c) << " P " << p * 100 << " R " << r * 100
+              << " F " << (p + r > 0 ? 200 * p * r / (p + r) : 0) << "\n";
   }
   double p = np ? static_cast<double>(tp) / np : 0, r = ng ? static_cast<double>(tp) / ng : 0;
   std::cerr << "  P " << p * 100 << " R " << r * 100 << "\n";
@@ -284,6 +345,12 @@ int main(int argc, char** argv) {
   AddIso(tagger.mutable_gazetteer(), opt["--iso"]);
   AddZones(tagger.mutable_gazetteer(), opt["--zones"]);
   AddWordNet(tagger.mutable_gazetteer(), opt["--wordnet"], lexicon);
+  {
+    std::vector<std::string> conllus;
+    if (opt.count("--ud")) conllus.push_back(opt["--ud"]);
+    if (opt.count("--gum")) conllus.push_back(opt["--gum"]);
+    AddCaseStats(tagger.mutable_gazetteer(), conllus);
+  }
   std::cerr << "gazetteer: " << tagger.gazetteer().size() << " phrases\n";
   auto train = ReadIob2(opt["--uner"], opt.count("--ud") ? opt["--ud"] : "");
   std::cerr << "train: " << train.size() << " sentences\n";
