@@ -650,6 +650,28 @@ std::optional<Value> ConstantValue(const ast::Expr& e) {
   }
 }
 
+bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+Result<ArticleSeq> SeqAsOfDate(store::Reader& latest, const std::string& date) {
+  ArticleSeq last = 0;
+  Status s = latest.ScanLog([&](const store::LogEntry& e) {
+    if (e.kind == store::LogEntry::Kind::kArticle && !e.article.date.empty() &&
+        e.article.date.compare(0, 10, date) > 0) {
+      return true;
+    }
+    last = e.seq;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return last;
+}
+
 std::variant<store::View, QueryError> ResolveView(const ast::Query& query, const Params& params,
                                                   store::Reader& latest, const store::View& base) {
   store::View view = base;
@@ -679,23 +701,12 @@ std::variant<store::View, QueryError> ResolveView(const ast::Query& query, const
           }
           view.as_of = static_cast<ArticleSeq>(v.as_int());
         } else {
-          if (v.kind() != Value::Kind::kString || v.as_string().size() != 10 || v.as_string()[4] != '-' ||
-              v.as_string()[7] != '-') {
+          if (v.kind() != Value::Kind::kString || !IsIsoDate(v.as_string())) {
             return QueryError{tc.value->pos, "AS OF DATE takes a date \"YYYY-MM-DD\""};
           }
-          std::string date = v.as_string();
-          // The graph as it stood after the last article dated on or before
-          // `date`; undated articles count where they were ingested.
-          ArticleSeq last = 0;
-          Status s = latest.ScanLog([&](const store::LogEntry& e) {
-            if (e.kind == store::LogEntry::Kind::kArticle && !e.article.date.empty() && e.article.date > date) {
-              return true;
-            }
-            last = e.seq;
-            return true;
-          });
-          if (!s.ok()) return QueryError{tc.pos, "reading the log: " + s.ToString()};
-          view.as_of = last;
+          auto seq = SeqAsOfDate(latest, v.as_string());
+          if (!seq.ok()) return QueryError{tc.pos, "reading the log: " + seq.status().ToString()};
+          view.as_of = *seq;
         }
         break;
       }

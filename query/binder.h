@@ -130,6 +130,12 @@ struct BindOptions {
 std::variant<store::View, QueryError> ResolveView(const ast::Query& query, const Params& params,
                                                   store::Reader& latest, const store::View& base);
 
+// The last log seq whose article is dated on or before `date` ("YYYY-MM-DD");
+// undated entries count where they were ingested. 0 when none.
+Result<ArticleSeq> SeqAsOfDate(store::Reader& latest, const std::string& date);
+// True for a well-formed "YYYY-MM-DD".
+bool IsIsoDate(std::string_view s);
+
 std::variant<BoundQuery, QueryError> Bind(const ast::Query& query, const Params& params,
                                           store::Reader& reader, const BindOptions& options);
 

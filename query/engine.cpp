@@ -1,6 +1,8 @@
 #include "query/engine.h"
 
+#include <cctype>
 #include <chrono>
+#include <set>
 
 #include "query/executor.h"
 #include "query/parser.h"
@@ -23,9 +25,19 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   if (auto* err = std::get_if<QueryError>(&parsed)) return ToStatus(text, *err);
   out->ast = std::move(std::get<ast::Query>(parsed));
   store::View view = options.view;
+  if (!options.as_of_date.empty()) {
+    if (!IsIsoDate(options.as_of_date)) {
+      return Status::InvalidArgument("--as-of wants an article seq or a date YYYY-MM-DD, got \"" +
+                                     options.as_of_date + "\"");
+    }
+    auto latest = store.NewReader(options.view);
+    auto seq = SeqAsOfDate(*latest, options.as_of_date);
+    if (!seq.ok()) return seq.status();
+    view.as_of = *seq;
+  }
   if (!out->ast.time.empty()) {
     auto latest = store.NewReader(options.view);
-    auto resolved = ResolveView(out->ast, options.params, *latest, options.view);
+    auto resolved = ResolveView(out->ast, options.params, *latest, view);
     if (auto* err = std::get_if<QueryError>(&resolved)) return ToStatus(text, *err);
     view = std::get<store::View>(resolved);
   }
@@ -40,6 +52,17 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   return Status::Ok();
 }
 
+ExecOptions MakeExecOptions(const QueryOptions& options, std::chrono::steady_clock::time_point start) {
+  ExecOptions eo;
+  eo.max_expansions = options.max_expansions;
+  eo.max_paths = options.max_paths;
+  if (options.timeout_seconds > 0) {
+    eo.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(options.timeout_seconds));
+  }
+  return eo;
+}
+
 }  // namespace
 
 Status RunQuery(const store::Store& store, std::string_view text, const QueryOptions& options,
@@ -49,25 +72,54 @@ Status RunQuery(const store::Store& store, std::string_view text, const QueryOpt
   Prepared p;
   if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
   if (on_columns) on_columns(p.bound.columns);
-  ExecOptions eo;
-  eo.max_expansions = options.max_expansions;
-  eo.max_paths = options.max_paths;
-  if (options.timeout_seconds > 0) {
-    eo.deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(options.timeout_seconds));
-  }
-  return Execute(p.bound, p.plan, *p.reader, eo, text, on_row);
+  return Execute(p.bound, p.plan, *p.reader, MakeExecOptions(options, start), text, on_row);
 }
 
+namespace {
+
+void CollectEndpoints(const Value& v, std::set<EntityId>* ids) {
+  switch (v.kind()) {
+    case Value::Kind::kRel:
+      ids->insert(v.as_rel().subject);
+      ids->insert(v.as_rel().object);
+      break;
+    case Value::Kind::kList:
+      for (const auto& e : v.as_list()) CollectEndpoints(e, ids);
+      break;
+    case Value::Kind::kMap:
+      for (const auto& [k, e] : v.as_map()) CollectEndpoints(e, ids);
+      break;
+    case Value::Kind::kPath:
+      for (const auto& r : v.as_path().rels) {
+        ids->insert(r->subject);
+        ids->insert(r->object);
+      }
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, const QueryOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  Prepared p;
+  if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
   ResultSet rs;
-  Status s = RunQuery(
-      store, text, options, [&](const std::vector<std::string>& cols) { rs.columns = cols; },
-      [&](std::vector<Value>& row) {
-        rs.rows.push_back(std::move(row));
-        return true;
-      });
+  rs.columns = p.bound.columns;
+  ExecOptions eo = MakeExecOptions(options, start);
+  Status s = Execute(p.bound, p.plan, *p.reader, eo, text, [&](std::vector<Value>& row) {
+    rs.rows.push_back(std::move(row));
+    return true;
+  });
   if (!s.ok()) return s;
+  std::set<EntityId> ids;
+  for (const auto& row : rs.rows) {
+    for (const auto& v : row) CollectEndpoints(v, &ids);
+  }
+  for (EntityId id : ids) {
+    if (auto e = p.reader->GetEntity(id)) rs.endpoints.emplace(id, std::make_shared<const Entity>(std::move(*e)));
+  }
   return rs;
 }
 

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,11 +32,15 @@ struct QueryOptions {
   int max_hops_limit = 20;          // larger explicit hop counts are refused
   uint64_t max_paths = 1000;        // allShortestPaths paths per pair
   store::View view;                 // the view when the query has no AS OF / FROM ARTICLE
+  std::string as_of_date;           // "YYYY-MM-DD": like AS OF DATE, unless the query has AS OF
 };
 
 struct ResultSet {
   std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows;
+  // The entities at both ends of every relationship in the rows (so the dot
+  // format can name ends that are not themselves returned).
+  std::map<EntityId, std::shared_ptr<const Entity>> endpoints;
 };
 
 // Streaming form: `on_columns` is called once before any row; `on_row` per

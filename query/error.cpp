@@ -34,8 +34,12 @@ Status ToStatus(std::string_view query, const QueryError& error) {
 
 namespace {
 
+char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Optimal string alignment distance (Levenshtein plus adjacent swaps),
+// case-insensitive.
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
@@ -43,7 +47,12 @@ size_t EditDistance(std::string_view a, std::string_view b) {
       bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
                   std::tolower(static_cast<unsigned char>(b[j - 1]));
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+      // A swap of two neighbours ("wran" for "warn") is one typo, not two.
+      if (i > 1 && j > 1 && Lower(a[i - 1]) == Lower(b[j - 2]) && Lower(a[i - 2]) == Lower(b[j - 1])) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
     }
+    prev2 = prev;
     std::swap(prev, cur);
   }
   return prev[b.size()];
@@ -58,11 +67,19 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   std::string best;
   size_t best_distance = budget + 1;
   for (const auto& c : candidates) {
+    // The word itself is not a suggestion.
+    if (EditDistance(word, c) == 0) return "";
     if (c.size() > word.size() + budget || c.size() + budget < word.size()) continue;
     size_t d = EditDistance(word, c);
     if (d < best_distance) {
       best_distance = d;
       best = c;
+    }
+  }
+  if (best.empty() && word.size() >= 4) {
+    // A prefix of a longer name ("disagree" for "disagree_with").
+    for (const auto& c : candidates) {
+      if (c.size() > word.size() && EditDistance(word, c.substr(0, word.size())) == 0) return c;
     }
   }
   return best;

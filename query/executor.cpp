@@ -140,7 +140,7 @@ Value NodeProperty(const Entity& e, std::string_view key) {
 Value RelProperty(Ctx& ctx, const Fact& f, std::string_view key) {
   if (key == "type" || key == "predicate") return Value::String(f.predicate);
   if (key == "text" || key == "surface") return Value::String(f.surface);
-  if (key == "confidence") return Value::Float(static_cast<double>(f.confidence));
+  if (key == "confidence") return Value::Float(FloatToDouble(f.confidence));
   if (key == "polarity") return Value::String(std::string(Polarity(f)));
   if (key == "negated") return Value::Bool(f.negated);
   if (key == "modality") return Value::String(std::string(ModalityName(f.modality)));
@@ -434,7 +434,7 @@ class Evaluator {
           m.emplace_back("end", Value::Int(static_cast<int64_t>(ev.sentence_end)));
           m.emplace_back("text", Value::String(ev.surface));
           m.emplace_back("attribution", Value::String(ev.attribution));
-          m.emplace_back("confidence", Value::Float(static_cast<double>(ev.confidence)));
+          m.emplace_back("confidence", Value::Float(FloatToDouble(ev.confidence)));
           l.push_back(Value::MakeMap(std::move(m)));
         }
         return Value::MakeList(std::move(l));

@@ -93,8 +93,12 @@ void WriteDot(std::ostream& out, const ResultSet& rs) {
     for (const auto& v : row) CollectGraph(v, &nodes, &rels);
   }
   for (const auto& [id, r] : rels) {
-    nodes.emplace(r->subject, "#" + std::to_string(r->subject));
-    nodes.emplace(r->object, "#" + std::to_string(r->object));
+    for (EntityId end : {r->subject, r->object}) {
+      auto it = rs.endpoints.find(end);
+      nodes.emplace(end, it != rs.endpoints.end()
+                             ? it->second->name + "\n(" + std::string(EntityTypeName(it->second->type)) + ")"
+                             : "#" + std::to_string(end));
+    }
   }
   out << "digraph kg {\n  node [shape=box, style=rounded];\n";
   for (const auto& [id, label] : nodes) out << "  n" << id << " [label=" << JsonQuote(label) << "];\n";
@@ -157,6 +161,37 @@ void WriteResult(std::ostream& out, const ResultSet& rs, OutputFormat format) {
     }
     case OutputFormat::kDot: WriteDot(out, rs); break;
   }
+}
+
+Status RunAndWrite(const store::Store& store, std::string_view text, const QueryOptions& options,
+                   OutputFormat format, std::ostream& out) {
+  if (format == OutputFormat::kJsonl || format == OutputFormat::kCsv) {
+    std::vector<std::string> columns;
+    return RunQuery(
+        store, text, options,
+        [&](const std::vector<std::string>& cols) {
+          columns = cols;
+          if (format == OutputFormat::kCsv) {
+            std::vector<std::string> header;
+            for (const auto& c : cols) header.push_back(CsvCell(Value::String(c)));
+            WriteCsvRow(out, header);
+          }
+        },
+        [&](std::vector<Value>& row) {
+          if (format == OutputFormat::kJsonl) {
+            out << JsonlRow(columns, row) << "\n";
+          } else {
+            std::vector<std::string> cells;
+            for (const auto& v : row) cells.push_back(CsvCell(v));
+            WriteCsvRow(out, cells);
+          }
+          return static_cast<bool>(out);
+        });
+  }
+  auto rs = RunQuery(store, text, options);
+  if (!rs.ok()) return rs.status();
+  WriteResult(out, *rs, format);
+  return Status::Ok();
 }
 
 }  // namespace kg::query

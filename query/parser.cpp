@@ -223,12 +223,15 @@ class Parser {
     } else {
       static const std::vector<std::string> kClauses = {"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN",
                                                         "WHERE", "ORDER", "SKIP", "LIMIT"};
-      std::string hint = Cur().kind == Tok::kIdent ? DidYouMean(Cur().text, kClauses) : "";
-      if (!hint.empty()) Fail(Cur(), "unknown clause " + Describe(Cur()) + hint);
       if (IsKw("WHERE")) Fail(Cur(), "WHERE must follow MATCH, OPTIONAL MATCH or WITH");
       if (IsKw("ORDER") || IsKw("SKIP") || IsKw("LIMIT")) {
         Fail(Cur(), Cur().text + " must follow RETURN or WITH");
       }
+      std::string hint = Cur().kind == Tok::kIdent ? DidYouMean(Cur().text, kClauses) : "";
+      if (!hint.empty()) Fail(Cur(), "unknown clause " + Describe(Cur()) + hint);
+      // A misspelled operator after an expression ("CONTIANS").
+      hint = KeywordHint(Cur());
+      if (!hint.empty()) Fail(Cur(), "unexpected " + Describe(Cur()) + hint);
       Fail(Cur(), "expected MATCH, OPTIONAL MATCH, UNWIND, WITH or RETURN, found " + Describe(Cur()));
     }
     return c;
@@ -278,7 +281,10 @@ class Parser {
         Fail(Cur(), "expected an expression to return, found " + Describe(Cur()));
       }
       item.expr = ParseExpr();
-      if (AcceptKw("AS")) {
+      // "RETURN x AS OF ARTICLE 3": that AS starts the time clause.
+      bool time_clause = IsKw("AS") && KwEq(PeekTok(), "OF") &&
+                         (KwEq(PeekTok(2), "ARTICLE") || KwEq(PeekTok(2), "DATE"));
+      if (!time_clause && AcceptKw("AS")) {
         item.alias_pos = Cur().pos;
         item.alias = VariableName();
       }
@@ -423,8 +429,9 @@ class Parser {
     e->pos = pos;
     return e;
   }
-  ExprPtr Binary(Op op, ExprPtr a, ExprPtr b, size_t begin) {
-    auto e = MakeExpr(ExprKind::kBinary, a->pos);
+  // `op_pos`: where the operator is written; errors about the operation point there.
+  ExprPtr Binary(Op op, ExprPtr a, ExprPtr b, size_t begin, SourcePos op_pos) {
+    auto e = MakeExpr(ExprKind::kBinary, op_pos);
     e->op = op;
     e->args.push_back(std::move(a));
     e->args.push_back(std::move(b));
@@ -436,19 +443,28 @@ class Parser {
     DepthGuard guard(this);
     size_t begin = Cur().pos.offset;
     ExprPtr e = ParseXor();
-    while (AcceptKw("OR")) e = Binary(Op::kOr, std::move(e), ParseXor(), begin);
+    while (IsKw("OR")) {
+      SourcePos at = Next().pos;
+      e = Binary(Op::kOr, std::move(e), ParseXor(), begin, at);
+    }
     return e;
   }
   ExprPtr ParseXor() {
     size_t begin = Cur().pos.offset;
     ExprPtr e = ParseAnd();
-    while (AcceptKw("XOR")) e = Binary(Op::kXor, std::move(e), ParseAnd(), begin);
+    while (IsKw("XOR")) {
+      SourcePos at = Next().pos;
+      e = Binary(Op::kXor, std::move(e), ParseAnd(), begin, at);
+    }
     return e;
   }
   ExprPtr ParseAnd() {
     size_t begin = Cur().pos.offset;
     ExprPtr e = ParseNot();
-    while (AcceptKw("AND")) e = Binary(Op::kAnd, std::move(e), ParseNot(), begin);
+    while (IsKw("AND")) {
+      SourcePos at = Next().pos;
+      e = Binary(Op::kAnd, std::move(e), ParseNot(), begin, at);
+    }
     return e;
   }
   ExprPtr ParseNot() {
@@ -469,6 +485,7 @@ class Parser {
     ExprPtr e = ParseAdditive();
     while (true) {
       Op op = Op::kNone;
+      SourcePos at = Cur().pos;
       switch (Cur().kind) {
         case Tok::kEq: op = Op::kEq; break;
         case Tok::kNe: op = Op::kNe; break;
@@ -481,17 +498,17 @@ class Parser {
       }
       if (op != Op::kNone) {
         Next();
-        e = Binary(op, std::move(e), ParseAdditive(), begin);
+        e = Binary(op, std::move(e), ParseAdditive(), begin, at);
       } else if (AcceptKw("IN")) {
-        e = Binary(Op::kIn, std::move(e), ParseAdditive(), begin);
+        e = Binary(Op::kIn, std::move(e), ParseAdditive(), begin, at);
       } else if (AcceptKw("CONTAINS")) {
-        e = Binary(Op::kContains, std::move(e), ParseAdditive(), begin);
+        e = Binary(Op::kContains, std::move(e), ParseAdditive(), begin, at);
       } else if (AcceptKw("STARTS")) {
         ExpectKw("WITH", "after STARTS");
-        e = Binary(Op::kStartsWith, std::move(e), ParseAdditive(), begin);
+        e = Binary(Op::kStartsWith, std::move(e), ParseAdditive(), begin, at);
       } else if (AcceptKw("ENDS")) {
         ExpectKw("WITH", "after ENDS");
-        e = Binary(Op::kEndsWith, std::move(e), ParseAdditive(), begin);
+        e = Binary(Op::kEndsWith, std::move(e), ParseAdditive(), begin, at);
       } else if (IsKw("IS")) {
         Next();
         bool negate = AcceptKw("NOT");
@@ -511,8 +528,8 @@ class Parser {
     ExprPtr e = ParseMultiplicative();
     while (Is(Tok::kPlus) || Is(Tok::kMinus)) {
       Op op = Is(Tok::kPlus) ? Op::kAdd : Op::kSub;
-      Next();
-      e = Binary(op, std::move(e), ParseMultiplicative(), begin);
+      SourcePos at = Next().pos;
+      e = Binary(op, std::move(e), ParseMultiplicative(), begin, at);
     }
     return e;
   }
@@ -521,8 +538,8 @@ class Parser {
     ExprPtr e = ParseUnary();
     while (Is(Tok::kStar) || Is(Tok::kSlash) || Is(Tok::kPercent)) {
       Op op = Is(Tok::kStar) ? Op::kMul : (Is(Tok::kSlash) ? Op::kDiv : Op::kMod);
-      Next();
-      e = Binary(op, std::move(e), ParseUnary(), begin);
+      SourcePos at = Next().pos;
+      e = Binary(op, std::move(e), ParseUnary(), begin, at);
     }
     return e;
   }

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace kg::query {
 
@@ -41,6 +42,13 @@ int Cmp(const T& a, const T& b) {
 }
 
 }  // namespace
+
+double FloatToDouble(float f) {
+  if (!std::isfinite(f)) return static_cast<double>(f);
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof(buf), f);
+  return std::strtod(std::string(buf, res.ptr).c_str(), nullptr);
+}
 
 Value Value::Get(std::string_view key) const {
   if (kind() != Kind::kMap) return Null();
@@ -264,7 +272,7 @@ std::string NodeJson(const NodeValue& n) {
 }
 
 std::string RelJson(const Fact& f) {
-  std::string conf = std::isfinite(f.confidence) ? FormatFloat(static_cast<double>(f.confidence)) : "null";
+  std::string conf = std::isfinite(f.confidence) ? FormatFloat(FloatToDouble(f.confidence)) : "null";
   return "{\"id\":" + std::to_string(f.id) + ",\"type\":" + JsonQuote(f.predicate) +
          ",\"start\":" + std::to_string(f.subject) + ",\"end\":" + std::to_string(f.object) +
          ",\"text\":" + JsonQuote(f.surface) + ",\"polarity\":" + JsonQuote(Polarity(f)) +

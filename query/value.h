@@ -111,6 +111,10 @@ std::string ToJson(const Value& v);
 // A JSON string literal, escaped.
 std::string JsonQuote(std::string_view s);
 
+// A stored float (confidence) as the double it was written as: 0.7f reads
+// 0.7, not 0.699999988.
+double FloatToDouble(float f);
+
 // "positive" or "negative".
 inline std::string_view Polarity(const Fact& f) { return f.negated ? "negative" : "positive"; }
 

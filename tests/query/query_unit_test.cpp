@@ -1,0 +1,203 @@
+// Unit tests of the stages that need no store (lexer, parser, values,
+// formats, parameters) and of the guards (expansion cap, timeout) on a
+// dense generated graph.
+#include <random>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "query/engine.h"
+#include "query/format.h"
+#include "query/lexer.h"
+#include "query/parser.h"
+#include "tests/test_util.h"
+#include "tests/query/fixture.h"
+
+using kg::query::Value;
+
+namespace {
+
+std::string ParseError(const std::string& q) {
+  auto r = kg::query::Parse(q);
+  if (auto* e = std::get_if<kg::query::QueryError>(&r)) return kg::query::FormatQueryError(q, *e);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("lexer splits tokens and keeps positions", "[query]") {
+  auto r = kg::query::Lex("MATCH (a)-[:warn*1..3]->(b)\n  WHERE a.x <> 2.5e1 // c\n /* x */ RETURN $p, `odd name`");
+  REQUIRE(std::holds_alternative<std::vector<kg::query::Token>>(r));
+  const auto& t = std::get<std::vector<kg::query::Token>>(r);
+  std::string kinds;
+  for (const auto& tok : t) kinds += kg::query::TokName(tok.kind) + " ";
+  CHECK(kinds ==
+        "a name '(' a name ')' '-' '[' ':' a name '*' an integer '..' an integer ']' '-' '>' '(' a name ')' "
+        "a name a name '.' a name '<>' a number a name a $parameter ',' a `quoted name` end of query ");
+  // WHERE is on line 2, column 3.
+  CHECK(t[18].text == "WHERE");
+  CHECK(t[18].pos.line == 2);
+  CHECK(t[18].pos.column == 3);
+  CHECK(t[23].float_value == 25.0);
+  CHECK(t[25].text == "p");
+  CHECK(t[27].text == "odd name");
+}
+
+TEST_CASE("lexer unescapes strings and rejects bad input", "[query]") {
+  auto r = kg::query::Lex(R"('it\'s' "a\tb\u00e9\\")");
+  REQUIRE(std::holds_alternative<std::vector<kg::query::Token>>(r));
+  const auto& t = std::get<std::vector<kg::query::Token>>(r);
+  CHECK(t[0].text == "it's");
+  CHECK(t[1].text == "a\tb\xC3\xA9\\");
+  CHECK(ParseError("RETURN \"abc") == "line 1, column 8: unterminated string\n  RETURN \"abc\n         ^");
+  CHECK(ParseError("RETURN 1 /* open") == "line 1, column 10: unterminated /* comment\n  RETURN 1 /* open\n           ^");
+  CHECK(ParseError("RETURN 99999999999999999999") ==
+        "line 1, column 8: integer 99999999999999999999 is too large\n  RETURN 99999999999999999999\n         ^");
+}
+
+TEST_CASE("error carets count code points, not bytes", "[query]") {
+  std::string q = "MATCH (a {name: \"Zelénsky\"}) RETRUN a";
+  CHECK(ParseError(q) ==
+        "line 1, column 30: unknown clause 'RETRUN'; did you mean 'RETURN'?\n"
+        "  MATCH (a {name: \"Zelénsky\"}) RETRUN a\n"
+        "                               ^");
+}
+
+TEST_CASE("parser builds the tree with column texts", "[query]") {
+  auto r = kg::query::Parse("MATCH p = shortestPath((a:Person)-[*..4]-(b)) RETURN length(p) AS hops, a.name ORDER BY hops DESC LIMIT 2");
+  REQUIRE(std::holds_alternative<kg::query::ast::Query>(r));
+  const auto& q = std::get<kg::query::ast::Query>(r);
+  REQUIRE(q.clauses.size() == 2);
+  const auto& part = q.clauses[0].patterns[0];
+  CHECK(part.kind == kg::query::ast::PatternPart::Kind::kShortest);
+  CHECK(part.path_variable == "p");
+  CHECK(part.nodes[0].labels == std::vector<std::string>{"Person"});
+  CHECK(part.rels[0].variable_length);
+  CHECK(!part.rels[0].min_hops.has_value());
+  CHECK(*part.rels[0].max_hops == 4);
+  const auto& ret = q.clauses[1].projection;
+  CHECK(ret.items[0].alias == "hops");
+  CHECK(ret.items[1].expr->text == "a.name");
+  CHECK(ret.order_by[0].descending);
+}
+
+TEST_CASE("parser survives random and truncated input", "[query]") {
+  const std::string seed =
+      "MATCH p = (a:Person {name: 'x'})-[r:warn|meet*1..3]->(b) WHERE a.name =~ '(?i)r.*' AND NOT b.x IN [1,2] "
+      "OPTIONAL MATCH (b)<-[]-(c) WITH a, count(*) AS n ORDER BY n DESC SKIP 1 LIMIT 2 UNWIND [1] AS u "
+      "RETURN DISTINCT a.name AS name, collect(u)[0], {k: -1.5} AS m AS OF ARTICLE 3";
+  std::mt19937 rng(42);
+  for (size_t cut = 0; cut <= seed.size(); ++cut) (void)kg::query::Parse(seed.substr(0, cut));
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = seed;
+    int edits = 1 + static_cast<int>(rng() % 6);
+    for (int e = 0; e < edits; ++e) {
+      size_t pos = rng() % s.size();
+      s[pos] = "()[]{}-<>:|*.,'\"`$=~ab1\n/"[rng() % 26];
+    }
+    (void)kg::query::Parse(s);
+  }
+  CHECK(ParseError("RETURN " + std::string(5000, '(')).find("nested too deeply") != std::string::npos);
+  CHECK(ParseError("RETURN " + std::string(5000, '[')).find("nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("parameters read literals and fall back to strings", "[query]") {
+  std::pair<std::string, Value> p;
+  REQUIRE(kg::query::ParseParam("n=42", &p).ok());
+  CHECK(p.first == "n");
+  CHECK(p.second.kind() == Value::Kind::kInt);
+  REQUIRE(kg::query::ParseParam("x=-2.5", &p).ok());
+  CHECK(p.second.as_float() == -2.5);
+  REQUIRE(kg::query::ParseParam("who=Marco Rubio", &p).ok());
+  CHECK(p.second.as_string() == "Marco Rubio");
+  REQUIRE(kg::query::ParseParam("l=[1, \"a\", null]", &p).ok());
+  CHECK(kg::query::ToDisplay(p.second) == "[1, \"a\", null]");
+  REQUIRE(kg::query::ParseParam("b=true", &p).ok());
+  CHECK(p.second.as_bool());
+  CHECK(!kg::query::ParseParam("novalue", &p).ok());
+  CHECK(!kg::query::ParseParam("bad-name=1", &p).ok());
+}
+
+TEST_CASE("values compare, group and print", "[query]") {
+  CHECK(kg::query::CompareValues(Value::Int(2), Value::Float(2.5)) < 0);
+  CHECK(kg::query::CompareValues(Value::String("b"), Value::Null()) < 0);
+  CHECK(*kg::query::EqualValues(Value::Int(1), Value::Float(1.0)));
+  CHECK(!kg::query::EqualValues(Value::Int(1), Value::Null()).has_value());
+  CHECK(kg::query::ValueKey(Value::Int(1)) == kg::query::ValueKey(Value::Float(1.0)));
+  CHECK(kg::query::ValueKey(Value::String("1")) != kg::query::ValueKey(Value::Int(1)));
+  CHECK(kg::query::ToDisplay(Value::Float(0.5)) == "0.5");
+  CHECK(kg::query::ToDisplay(Value::Float(3)) == "3.0");
+  CHECK(kg::query::ToJson(Value::MakeMap({{"a\"b", Value::MakeList({Value::Bool(true), Value::Null()})}})) ==
+        "{\"a\\\"b\":[true,null]}");
+}
+
+TEST_CASE("csv and table formats quote and align", "[query]") {
+  kg::query::ResultSet rs;
+  rs.columns = {"name", "n"};
+  rs.rows.push_back({Value::String("a,\"b\""), Value::Int(1)});
+  rs.rows.push_back({Value::String("Zoë"), Value::Null()});
+  std::ostringstream csv;
+  kg::query::WriteResult(csv, rs, kg::query::OutputFormat::kCsv);
+  CHECK(csv.str() == "name,n\r\n\"a,\"\"b\"\"\",1\r\nZoë,null\r\n");
+  std::ostringstream table;
+  kg::query::WriteResult(table, rs, kg::query::OutputFormat::kTable);
+  CHECK(table.str() == "name  | n\n------+-----\na,\"b\" | 1\nZoë   | null\n(2 rows)\n");
+}
+
+namespace {
+
+// A dense graph: 60 people who all warn each other.
+std::unique_ptr<kg::store::Store> DenseStore(const kg::test::TempDir& dir) {
+  auto opened = kg::store::Store::Open(dir.str(), kg::store::OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  kg::test::FixtureArticle a("dense", "2025-01-01");
+  std::vector<int> people;
+  for (int i = 0; i < 60; ++i) people.push_back(a.Entity("Person Number" + std::to_string(i), kg::EntityType::kPerson));
+  a.Sentence("Everyone warned everyone.");
+  for (int i = 0; i < 60; ++i) {
+    for (int j = 0; j < 60; ++j) {
+      if (i != j) a.Fact(people[i], "warn", people[j], "warned", 0.5f);
+    }
+  }
+  REQUIRE(a.CommitTo(*store).ok());
+  return store;
+}
+
+}  // namespace
+
+TEST_CASE("runaway patterns stop with a clear error", "[query]") {
+  kg::test::TempDir dir;
+  auto store = DenseStore(dir);
+  kg::query::QueryOptions opt;
+  opt.max_expansions = 100000;
+  auto r = kg::query::RunQuery(*store, "MATCH (a)-[*6]->(b) RETURN count(*)", opt);
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == kg::Status::Code::kTimeout);
+  CHECK(r.status().message().find("expansion cap") != std::string::npos);
+
+  opt.max_expansions = UINT64_MAX;
+  opt.timeout_seconds = 0.2;
+  auto t0 = std::chrono::steady_clock::now();
+  auto t = kg::query::RunQuery(*store, "MATCH (a)-[*6]->(b) RETURN count(*)", opt);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE(!t.ok());
+  CHECK(t.status().code() == kg::Status::Code::kTimeout);
+  CHECK(t.status().message().find("timeout") != std::string::npos);
+  CHECK(secs < 5.0);
+}
+
+TEST_CASE("LIMIT stops the scan early", "[query]") {
+  kg::test::TempDir dir;
+  auto store = DenseStore(dir);
+  kg::query::QueryOptions opt;
+  // A full 3-hop enumeration reads ~60^3 facts; with LIMIT 5 a cap of 2000 suffices.
+  opt.max_expansions = 2000;
+  auto r = kg::query::RunQuery(*store, "MATCH (a)-[:warn]->(b)-[:warn]->(c)-[:warn]->(d) RETURN d.name LIMIT 5", opt);
+  REQUIRE(r.ok());
+  CHECK(r->rows.size() == 5);
+  auto s = kg::query::RunQuery(*store, "MATCH p = shortestPath((a {name: 'Person Number1'})-[*]->(b {name: 'Person Number2'})) RETURN length(p)", opt);
+  REQUIRE(s.ok());
+  REQUIRE(s->rows.size() == 1);
+  CHECK(s->rows[0][0].as_int() == 1);
+}
