@@ -26,7 +26,7 @@ void SaveMap(ModelWriter& w, const std::unordered_map<uint64_t, uint32_t>& m) {
 
 bool LoadMap(ModelReader& r, std::unordered_map<uint64_t, uint32_t>* m, size_t limit) {
   uint64_t n;
-  if (!r.Get(&n)) return false;
+  if (!r.Get(&n) || n > r.remaining() / 12) return false;
   m->reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t k;
@@ -79,7 +79,7 @@ bool Lemmatizer::Load(ModelReader& r) {
   uint64_t n;
   if (!r.GetStrings(&strings_) || !LoadMap(r, &exact_, strings_.size())) return false;
   std::unordered_map<uint64_t, uint32_t> rules;
-  if (!LoadMap(r, &rules, UINT32_MAX) || !r.Get(&n)) return false;
+  if (!LoadMap(r, &rules, UINT32_MAX) || !r.Get(&n) || n > r.remaining() / 6) return false;
   rule_list_.resize(n);
   for (Rule& x : rule_list_)
     if (!r.Get(&x.lower) || !r.Get(&x.strip) || !r.Get(&x.append) || x.append >= strings_.size())

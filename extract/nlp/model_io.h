@@ -14,7 +14,7 @@
 namespace kg::nlp {
 
 inline constexpr char kModelMagic[8] = {'K', 'G', 'N', 'L', 'P', 'M', 'D', 'L'};
-inline constexpr uint32_t kModelVersion = 1;
+inline constexpr uint32_t kModelVersion = 3;
 
 class ModelWriter {
  public:
@@ -69,6 +69,8 @@ class ModelReader {
   }
   bool GetStrings(std::vector<std::string>* v);
   bool ok() const { return ok_; }
+  // Bytes not read yet (to bound element counts before allocating).
+  size_t remaining() const { return buf_.size() - pos_; }
   std::string error() const { return name_ + ": truncated or corrupt model file"; }
 
  private:

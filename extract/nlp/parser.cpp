@@ -12,6 +12,8 @@ namespace kg::nlp {
 // Per-sentence word attributes; index 0 is ROOT.
 struct Parser::Words {
   std::vector<uint64_t> w, p, u;  // lower-cased form, XPOS, UPOS hashes
+  std::vector<uint64_t> suf;      // last 3 characters of the lower-cased form
+  std::vector<int> commas, verbs; // prefix counts: commas / verbs among tokens 1..i
   int n = 0;                       // number of real tokens
 };
 
@@ -161,13 +163,22 @@ void Parser::PrepareWords(const Sentence& s, Words* w) {
   w->w.assign(n + 3, 3);
   w->p.assign(n + 3, 3);
   w->u.assign(n + 3, 3);
-  w->w[0] = w->p[0] = w->u[0] = 5;  // ROOT
+  w->suf.assign(n + 3, 3);
+  w->commas.assign(n + 2, 0);
+  w->verbs.assign(n + 2, 0);
+  w->w[0] = w->p[0] = w->u[0] = w->suf[0] = 5;  // ROOT
   for (int i = 0; i < n; ++i) {
     const Token& t = s.tokens[i];
-    w->w[i + 1] = HashStr(Lower(t.form));
+    const std::string low = Lower(t.form);
+    w->w[i + 1] = HashStr(low);
     w->p[i + 1] = HashStr(t.xpos);
     w->u[i + 1] = HashStr(t.upos);
+    w->suf[i + 1] = HashStr(SuffixCp(low, 3));
+    w->commas[i + 1] = w->commas[i] + (t.form == "," || t.form == ";");
+    w->verbs[i + 1] = w->verbs[i] + (t.upos == "VERB");
   }
+  w->commas[n + 1] = w->commas[n];
+  w->verbs[n + 1] = w->verbs[n];
 }
 
 void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f) const {
@@ -239,6 +250,19 @@ void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f)
   F(s0w, s0 >= 0 ? st.rset[s0] : 0); F(b0w, b0 >= 0 ? st.lset[b0] : 0);
   // Is s1 ROOT / buffer empty.
   F(s1 == 0, b0 < 0, s0p);
+  // Suffixes (unknown words) and what lies between the candidates.
+  auto suf = [&](int i) { return i < 0 ? kNone : W.suf[i]; };
+  auto between = [&](const std::vector<int>& c, int a, int b) -> uint64_t {
+    if (a < 0 || b < 0) return 9;
+    const int x = c[std::max(a, b) - 1] - c[std::min(a, b)];
+    return x < 0 ? 0 : (x > 2 ? 2 : x);
+  };
+  F(suf(s0), b0p); F(s0p, suf(b0)); F(suf(b0), b1p); F(suf(s0), s1p);
+  const uint64_t c01 = between(W.commas, s0, b0), v01 = between(W.verbs, s0, b0);
+  const uint64_t c10 = s1 > 0 ? between(W.commas, s1, s0) : 9;
+  const uint64_t v10 = s1 > 0 ? between(W.verbs, s1, s0) : 9;
+  F(s0p, b0p, (c01 << 4) | v01); F(s1p, s0p, (c10 << 4) | v10); F(s0w, b0p, c01);
+  F(s1p, s0w, c10);
 }
 
 void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
@@ -500,8 +524,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
     }
     (void)dev;
   }
-  ps->actions_ = at.Finalize(1e-3f);
-  ps->labeler_ = lt.Finalize(1e-3f);
+  ps->actions_ = at.Finalize(0.25f);
+  ps->labeler_ = lt.Finalize(0.25f);
   return ps;
 }
 

@@ -3,41 +3,37 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <cstdio>
+#include <cstdlib>
 
 namespace kg::nlp {
 
-void LinearModel::Build(int num_classes, float scale, const std::vector<uint64_t>& keys,
-                        const std::vector<uint16_t>& counts,
-                        const std::vector<uint16_t>& classes,
-                        const std::vector<int16_t>& qweights) {
+void LinearModel::Build(int num_classes, float scale, std::vector<uint32_t> keys,
+                        std::vector<uint8_t> counts, std::vector<uint16_t> classes,
+                        std::vector<int16_t> qweights) {
   num_classes_ = num_classes;
   scale_ = scale;
-  s_keys_ = keys;
-  s_counts_ = counts;
-  s_classes_ = classes;
-  s_q_ = qweights;
-  num_keys_ = keys.size();
   size_t cap = 16;
   while (cap < keys.size() * 2) cap <<= 1;
   mask_ = cap - 1;
-  keys_.assign(cap, 0);
-  begin_.assign(cap, 0);
-  len_.assign(cap, 0);
+  slots_.assign(cap, Slot{});
   cls_.resize(classes.size());
   w_.resize(classes.size());
   uint32_t pos = 0;
   for (size_t i = 0; i < keys.size(); ++i) {
     size_t slot = keys[i] & mask_;
-    while (keys_[slot] != 0) slot = (slot + 1) & mask_;
-    keys_[slot] = keys[i];
-    begin_[slot] = pos;
-    len_[slot] = counts[i];
+    while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = Slot{keys[i], pos, counts[i]};
     pos += counts[i];
   }
   for (size_t j = 0; j < classes.size(); ++j) {
     cls_[j] = std::min<uint16_t>(classes[j], static_cast<uint16_t>(num_classes - 1));
     w_[j] = static_cast<float>(qweights[j]) * scale;
   }
+  s_keys_ = std::move(keys);
+  s_counts_ = std::move(counts);
+  s_classes_ = std::move(classes);
+  s_q_ = std::move(qweights);
 }
 
 void LinearModel::Save(ModelWriter& w) const {
@@ -45,26 +41,39 @@ void LinearModel::Save(ModelWriter& w) const {
   w.Put<float>(scale_);
   w.PutVector(s_keys_);
   w.PutVector(s_counts_);
-  w.PutVector(s_classes_);
+  if (num_classes_ <= 256) {
+    std::vector<uint8_t> c8(s_classes_.begin(), s_classes_.end());
+    w.PutVector(c8);
+  } else {
+    w.PutVector(s_classes_);
+  }
   w.PutVector(s_q_);
 }
 
 bool LinearModel::Load(ModelReader& r) {
   int32_t nc;
   float scale;
-  std::vector<uint64_t> keys;
-  std::vector<uint16_t> counts, classes;
+  std::vector<uint32_t> keys;
+  std::vector<uint8_t> counts;
+  std::vector<uint16_t> classes;
   std::vector<int16_t> q;
-  if (!r.Get(&nc) || !r.Get(&scale) || !r.GetVector(&keys) || !r.GetVector(&counts) ||
-      !r.GetVector(&classes) || !r.GetVector(&q))
+  if (!r.Get(&nc) || !r.Get(&scale) || nc <= 0 || nc > 65535 || !r.GetVector(&keys) ||
+      !r.GetVector(&counts))
     return false;
-  if (nc <= 0 || nc > 65535 || counts.size() != keys.size() || classes.size() != q.size())
+  if (nc <= 256) {
+    std::vector<uint8_t> c8;
+    if (!r.GetVector(&c8)) return false;
+    classes.assign(c8.begin(), c8.end());
+  } else if (!r.GetVector(&classes)) {
     return false;
-  uint64_t total = std::accumulate(counts.begin(), counts.end(), uint64_t{0});
+  }
+  if (!r.GetVector(&q)) return false;
+  if (counts.size() != keys.size() || classes.size() != q.size()) return false;
+  const uint64_t total = std::accumulate(counts.begin(), counts.end(), uint64_t{0});
   if (total != classes.size()) return false;
-  for (uint64_t k : keys)
-    if (k == 0) return false;
-  Build(nc, scale, keys, counts, classes, q);
+  for (size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == 0 || (i > 0 && keys[i] <= keys[i - 1])) return false;
+  Build(nc, scale, std::move(keys), std::move(counts), std::move(classes), std::move(q));
   return true;
 }
 
@@ -140,35 +149,59 @@ void PerceptronTrainer::Update(const uint64_t* feats, size_t n, int cls, float d
 }
 
 LinearModel PerceptronTrainer::Finalize(float prune) const {
-  // Collect (key, row) in key order so the output bytes do not depend on
-  // hash-table layout.
-  std::vector<std::pair<uint64_t, uint32_t>> order;
+  // Averaged weights per (fingerprint, class), in fingerprint order so the
+  // output bytes do not depend on hash-table layout. Distinct 64-bit keys
+  // that share a fingerprint are merged by adding their weights.
+  const double T = static_cast<double>(time_);
+  std::vector<std::pair<uint32_t, uint32_t>> order;  // (fingerprint, row)
   order.reserve(hot_.size());
   for (size_t s = 0; s < keys_.size(); ++s)
-    if (keys_[s] != 0) order.emplace_back(keys_[s], rows_idx_[s]);
+    if (keys_[s] != 0) order.emplace_back(LinearModel::Fingerprint(keys_[s]), rows_idx_[s]);
   std::sort(order.begin(), order.end());
-  const double T = static_cast<double>(time_);
+  std::vector<uint32_t> keys;
+  std::vector<std::vector<std::pair<uint16_t, double>>> rows;
   double max_abs = 1e-9;
-  std::vector<std::vector<std::pair<uint16_t, double>>> avg(order.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    const auto& hot = hot_[order[i].second];
-    const auto& cold = cold_[order[i].second];
-    for (size_t j = 0; j < hot.size(); ++j) {
-      const double a =
-          (cold[j].acc + static_cast<double>(hot[j].w) * (T - static_cast<double>(cold[j].ts))) / T;
-      if (std::fabs(a) < prune) continue;
-      avg[i].emplace_back(static_cast<uint16_t>(hot[j].cls), a);
-      max_abs = std::max(max_abs, std::fabs(a));
+  std::vector<double> acc(num_classes_);
+  std::vector<char> seen(num_classes_);
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i;
+    std::fill(acc.begin(), acc.end(), 0.0);
+    std::fill(seen.begin(), seen.end(), 0);
+    for (; j < order.size() && order[j].first == order[i].first; ++j) {
+      const auto& hot = hot_[order[j].second];
+      const auto& cold = cold_[order[j].second];
+      for (size_t e = 0; e < hot.size(); ++e) {
+        acc[hot[e].cls] += (cold[e].acc + static_cast<double>(hot[e].w) *
+                                              (T - static_cast<double>(cold[e].ts))) / T;
+        seen[hot[e].cls] = 1;
+      }
     }
-    std::sort(avg[i].begin(), avg[i].end());
+    std::vector<std::pair<uint16_t, double>> row;
+    for (int c = 0; c < num_classes_; ++c)
+      if (seen[c] && std::fabs(acc[c]) >= prune) row.emplace_back(static_cast<uint16_t>(c), acc[c]);
+    if (row.size() > 255) {  // keep the 255 largest (never happens with < 256 classes)
+      std::sort(row.begin(), row.end(), [](auto& a, auto& b) {
+        return std::fabs(a.second) > std::fabs(b.second) ||
+               (std::fabs(a.second) == std::fabs(b.second) && a.first < b.first);
+      });
+      row.resize(255);
+      std::sort(row.begin(), row.end());
+    }
+    for (auto& [c, a] : row) max_abs = std::max(max_abs, std::fabs(a));
+    if (!row.empty()) {
+      keys.push_back(order[i].first);
+      rows.push_back(std::move(row));
+    }
+    i = j;
   }
   const float scale = static_cast<float>(max_abs / 32000.0);
-  std::vector<uint64_t> keys;
-  std::vector<uint16_t> counts, classes;
+  std::vector<uint32_t> out_keys;
+  std::vector<uint8_t> counts;
+  std::vector<uint16_t> classes;
   std::vector<int16_t> q;
-  for (size_t i = 0; i < order.size(); ++i) {
-    uint16_t c = 0;
-    for (const auto& [cls, a] : avg[i]) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    uint8_t c = 0;
+    for (const auto& [cls, a] : rows[i]) {
       const long v = std::lround(a / scale);
       if (v == 0) continue;
       classes.push_back(cls);
@@ -176,11 +209,12 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
       ++c;
     }
     if (c == 0) continue;
-    keys.push_back(order[i].first);
+    out_keys.push_back(keys[i]);
     counts.push_back(c);
   }
   LinearModel m;
-  m.Build(num_classes_, scale, keys, counts, classes, q);
+  m.Build(num_classes_, scale, std::move(out_keys), std::move(counts), std::move(classes),
+          std::move(q));
   return m;
 }
 

@@ -18,22 +18,28 @@ namespace kg::nlp {
 class LinearModel {
  public:
   int num_classes() const { return num_classes_; }
-  size_t num_features() const { return num_keys_; }
+  size_t num_features() const { return s_keys_.size(); }
   size_t num_entries() const { return cls_.size(); }
+
+  // Feature keys are 64-bit hashes; the table keeps a 32-bit fingerprint.
+  static uint32_t Fingerprint(uint64_t key) {
+    const auto k = static_cast<uint32_t>(key >> 32);
+    return k == 0 ? 1 : k;
+  }
 
   // scores[c] += sum of weights of `feats` for class c. scores has num_classes().
   void Score(const uint64_t* feats, size_t n, float* scores) const {
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t key = feats[i];
+      const uint32_t key = Fingerprint(feats[i]);
       size_t slot = key & mask_;
       while (true) {
-        const uint64_t k = keys_[slot];
-        if (k == key) {
-          const uint32_t b = begin_[slot], e = b + len_[slot];
-          for (uint32_t j = b; j < e; ++j) scores[cls_[j]] += w_[j];
+        const Slot& s = slots_[slot];
+        if (s.key == key) {
+          const uint32_t e = s.begin + s.len;
+          for (uint32_t j = s.begin; j < e; ++j) scores[cls_[j]] += w_[j];
           break;
         }
-        if (k == 0) break;
+        if (s.key == 0) break;
         slot = (slot + 1) & mask_;
       }
     }
@@ -42,24 +48,27 @@ class LinearModel {
   void Save(ModelWriter& w) const;
   bool Load(ModelReader& r);
 
-  // Builds the table from sorted keys with their entries (used by the trainer).
-  void Build(int num_classes, float scale, const std::vector<uint64_t>& keys,
-             const std::vector<uint16_t>& counts, const std::vector<uint16_t>& classes,
-             const std::vector<int16_t>& qweights);
+  // Builds the table from sorted, distinct fingerprints with their entries.
+  void Build(int num_classes, float scale, std::vector<uint32_t> keys,
+             std::vector<uint8_t> counts, std::vector<uint16_t> classes,
+             std::vector<int16_t> qweights);
 
  private:
+  struct Slot {
+    uint32_t key = 0;
+    uint32_t begin = 0;
+    uint32_t len = 0;
+  };
   int num_classes_ = 0;
-  size_t num_keys_ = 0;
   uint64_t mask_ = 0;
   float scale_ = 1;
-  std::vector<uint64_t> keys_{0};
-  std::vector<uint32_t> begin_{0};
-  std::vector<uint16_t> len_{0};
+  std::vector<Slot> slots_{Slot{}};
   std::vector<uint16_t> cls_;
   std::vector<float> w_;
   // Serialized form, kept for Save.
-  std::vector<uint64_t> s_keys_;
-  std::vector<uint16_t> s_counts_, s_classes_;
+  std::vector<uint32_t> s_keys_;
+  std::vector<uint8_t> s_counts_;
+  std::vector<uint16_t> s_classes_;
   std::vector<int16_t> s_q_;
 };
 

@@ -27,7 +27,13 @@ std::unique_ptr<M> LoadPart(const std::string& dir, const char* file, const char
   const std::string path = dir + "/" + file;
   if (!r.Open(path, kind, error)) return nullptr;
   auto m = std::make_unique<M>();
-  if (!m->Load(r)) {
+  bool ok = false;
+  try {
+    ok = m->Load(r);
+  } catch (const std::exception&) {  // e.g. bad_alloc on a corrupt size field
+    ok = false;
+  }
+  if (!ok) {
     if (error) *error = r.error();
     return nullptr;
   }

@@ -12,6 +12,7 @@ namespace kg::nlp {
 struct Tagger::Word {
   uint64_t form, lower, shape, pre[3], suf[4];
   uint64_t flags;
+  uint64_t amb;
 };
 
 namespace {
@@ -19,7 +20,8 @@ namespace {
 enum : uint32_t {
   kBias = 1, kForm, kLower, kSuf1, kSuf2, kSuf3, kSuf4, kPre1, kPre2, kPre3, kShape, kPrevW,
   kNextW, kPrev2W, kNext2W, kPrevSuf, kNextSuf, kP1, kP2, kP12, kP1W, kWNext, kPrevWW,
-  kNextShape, kPrevShape, kFirstShape, kP1Suf, kFlags, kNextNextW
+  kNextShape, kPrevShape, kFirstShape, kP1Suf, kFlags, kNextNextW, kAmb, kNextAmb, kAmbs,
+  kP1Amb, kNext2Amb, kAmbNextW
 };
 
 void Shuffle(std::vector<uint32_t>& v, std::mt19937_64& rng) {
@@ -44,7 +46,7 @@ uint64_t WordFlags(const std::string& s) {
 
 }  // namespace
 
-void Tagger::Prepare(const Sentence& s, std::vector<Word>* words) {
+void Tagger::Prepare(const Sentence& s, std::vector<Word>* words) const {
   words->resize(s.tokens.size());
   for (size_t i = 0; i < s.tokens.size(); ++i) {
     const std::string& form = s.tokens[i].form;
@@ -56,6 +58,8 @@ void Tagger::Prepare(const Sentence& s, std::vector<Word>* words) {
     for (int k = 0; k < 3; ++k) w.pre[k] = HashStr(PrefixCp(low, k + 1));
     for (int k = 0; k < 4; ++k) w.suf[k] = HashStr(SuffixCp(low, k + 1));
     w.flags = WordFlags(form);
+    auto it = amb_.find(w.lower);
+    w.amb = it == amb_.end() ? 17 : it->second;
   }
 }
 
@@ -63,8 +67,8 @@ void Tagger::Features(const std::vector<Word>& w, size_t i, int p1, int p2,
                       std::vector<uint64_t>* f) {
   f->clear();
   const Word& c = w[i];
-  static const Word kPad{11, 11, 11, {11, 11, 11}, {11, 11, 11, 11}, 0};
-  static const Word kPad2{13, 13, 13, {13, 13, 13}, {13, 13, 13, 13}, 0};
+  static const Word kPad{11, 11, 11, {11, 11, 11}, {11, 11, 11, 11}, 0, 11};
+  static const Word kPad2{13, 13, 13, {13, 13, 13}, {13, 13, 13, 13}, 0, 13};
   const Word& m1 = i >= 1 ? w[i - 1] : kPad;
   const Word& m2 = i >= 2 ? w[i - 2] : kPad2;
   const Word& n1 = i + 1 < w.size() ? w[i + 1] : kPad;
@@ -98,6 +102,12 @@ void Tagger::Features(const std::vector<Word>& w, size_t i, int p1, int p2,
   f->push_back(Feat(kP1Suf, p1, c.suf[2]));
   f->push_back(Feat(kFlags, c.flags, n1.flags));
   f->push_back(Feat(kNextNextW, n1.lower, n2.lower));
+  f->push_back(Feat(kAmb, c.amb));
+  f->push_back(Feat(kNextAmb, n1.amb));
+  f->push_back(Feat(kAmbs, c.amb, n1.amb));
+  f->push_back(Feat(kP1Amb, p1, c.amb));
+  f->push_back(Feat(kNext2Amb, n1.amb, n2.amb));
+  f->push_back(Feat(kAmbNextW, c.amb, n1.lower));
 }
 
 void Tagger::Tag(Sentence& s) const {
@@ -147,6 +157,13 @@ void Tagger::Save(ModelWriter& w) const {
     w.Put<uint32_t>(v);
   }
   w.PutVector(feats_by_class_);
+  std::vector<std::pair<uint64_t, uint64_t>> amb(amb_.begin(), amb_.end());
+  std::sort(amb.begin(), amb.end());
+  w.Put<uint64_t>(amb.size());
+  for (auto& [k, v] : amb) {
+    w.Put<uint64_t>(k);
+    w.Put<uint64_t>(v);
+  }
   model_.Save(w);
 }
 
@@ -156,14 +173,16 @@ bool Tagger::Load(ModelReader& r) {
     return false;
   const int nc = static_cast<int>(upos_.size());
   uint64_t n;
-  if (!r.Get(&n)) return false;
+  if (!r.Get(&n) || n > r.remaining() / 12) return false;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t k;
     int32_t v;
     if (!r.Get(&k) || !r.Get(&v) || v < 0 || v >= nc) return false;
     tagdict_[k] = v;
   }
-  if (!r.GetStrings(&feats_strings_) || feats_strings_.empty() || !r.Get(&n)) return false;
+  if (!r.GetStrings(&feats_strings_) || feats_strings_.empty() || !r.Get(&n) ||
+      n > r.remaining() / 12)
+    return false;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t k;
     uint32_t v;
@@ -173,6 +192,13 @@ bool Tagger::Load(ModelReader& r) {
   if (!r.GetVector(&feats_by_class_) || feats_by_class_.size() != upos_.size()) return false;
   for (uint32_t v : feats_by_class_)
     if (v >= feats_strings_.size()) return false;
+  if (!r.Get(&n) || n > r.remaining() / 16) return false;
+  amb_.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t k, v;
+    if (!r.Get(&k) || !r.Get(&v)) return false;
+    amb_[k] = v;
+  }
   return model_.Load(r) && model_.num_classes() == nc;
 }
 
@@ -207,6 +233,21 @@ std::unique_ptr<Tagger> Tagger::Train(const std::vector<const Sentence*>& train,
       word_feats[{HashStr(Lower(t.form)), c}][fs]++;
       class_feats[c][fs]++;
     }
+  {
+    std::map<uint64_t, std::map<int, int>> lower_counts;
+    for (size_t si = 0; si < train.size(); ++si)
+      for (size_t i = 0; i < train[si]->tokens.size(); ++i)
+        lower_counts[HashStr(Lower(train[si]->tokens[i].form))][gold[si][i]]++;
+    for (const auto& [w, counts] : lower_counts) {
+      uint64_t h = 0x51;
+      int total = 0;
+      for (auto [c, k] : counts) total += k;
+      if (total < 2) continue;  // singletons: leave to the suffix features
+      for (auto [c, k] : counts)
+        if (k * 20 >= total) h = Mix64(h ^ static_cast<uint64_t>(c + 1));
+      tg->amb_[w] = h;
+    }
+  }
   for (const auto& [form, counts] : form_counts) {
     int total = 0, best = 0, best_c = 0;
     for (auto [c, k] : counts) {
@@ -250,7 +291,7 @@ std::unique_ptr<Tagger> Tagger::Train(const std::vector<const Sentence*>& train,
     Shuffle(order, rng);
     size_t errors = 0, total = 0;
     for (uint32_t si : order) {
-      Prepare(*train[si], &words);
+      tg->Prepare(*train[si], &words);
       int p1 = -1, p2 = -2;
       for (size_t i = 0; i < words.size(); ++i) {
         const int g = gold[si][i];
@@ -279,7 +320,7 @@ std::unique_ptr<Tagger> Tagger::Train(const std::vector<const Sentence*>& train,
       *log += "tagger epoch " + std::to_string(ep + 1) + ": train acc " +
               std::to_string(100.0 * (total - errors) / std::max<size_t>(1, total)) + "\n";
   }
-  tg->model_ = pt.Finalize(1e-3f);
+  tg->model_ = pt.Finalize(0.1f);
   return tg;
 }
 

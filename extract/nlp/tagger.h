@@ -32,12 +32,15 @@ class Tagger {
 
  private:
   struct Word;
-  static void Prepare(const Sentence& s, std::vector<Word>* words);
+  void Prepare(const Sentence& s, std::vector<Word>* words) const;
   static void Features(const std::vector<Word>& w, size_t i, int p1, int p2,
                        std::vector<uint64_t>* f);
 
   std::vector<std::string> upos_, xpos_;        // per class
   std::unordered_map<uint64_t, int> tagdict_;   // form hash -> class
+  // Ambiguity classes: lower-cased form hash -> hash of the set of classes
+  // the word had in training (Daelemans et al. 1996).
+  std::unordered_map<uint64_t, uint64_t> amb_;
   std::vector<std::string> feats_strings_;
   std::unordered_map<uint64_t, uint32_t> feats_by_word_;  // hash(lower form, class) -> feats
   std::vector<uint32_t> feats_by_class_;

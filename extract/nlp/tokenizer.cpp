@@ -296,7 +296,7 @@ void Tokenizer::Save(ModelWriter& w) const {
 
 bool Tokenizer::Load(ModelReader& r) {
   uint64_t n;
-  if (!r.Get(&n)) return false;
+  if (!r.Get(&n) || n > r.remaining() / 12) return false;
   for (uint64_t i = 0; i < n; ++i) {
     std::string k;
     std::vector<uint8_t> v;
