@@ -48,5 +48,9 @@ void AddDiffCommand(CLI::App& app, GlobalOptions& g);
 void AddHistoryCommand(CLI::App& app, GlobalOptions& g);
 void AddBlameCommand(CLI::App& app, GlobalOptions& g);
 void AddRetractCommand(CLI::App& app, GlobalOptions& g);
+void AddShellCommand(CLI::App& app, GlobalOptions& g);
+void AddNeighborsCommand(CLI::App& app, GlobalOptions& g);
+void AddPathCommand(CLI::App& app, GlobalOptions& g);
+void AddFactsCommand(CLI::App& app, GlobalOptions& g);
 
 }  // namespace kg::cli

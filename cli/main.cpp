@@ -22,6 +22,11 @@ int main(int argc, char** argv) {
   app.fallthrough();
 
   // Subcommands, in the order `kg --help` lists them.
+  kg::cli::AddQueryCommand(app, g);
+  kg::cli::AddShellCommand(app, g);
+  kg::cli::AddNeighborsCommand(app, g);
+  kg::cli::AddPathCommand(app, g);
+  kg::cli::AddFactsCommand(app, g);
   kg::cli::AddExtractCommand(app, g);
   kg::cli::AddExportCommand(app, g);
   kg::cli::AddLogCommand(app, g);
