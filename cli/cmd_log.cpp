@@ -16,6 +16,7 @@ struct LogOptions {
   std::string by = "seq";
   bool json = false;
   size_t top = 3;
+  size_t last = 0;
 };
 
 nlohmann::ordered_json EntryJson(const exports::LogItem& item) {
@@ -59,6 +60,7 @@ void RunLog(const GlobalOptions& g, const LogOptions& o) {
   if (!o.since.empty()) lo.since_date = o.since;
   lo.by_date = o.by == "date";
   lo.top_facts = o.top;
+  lo.last = o.last;
   auto items = exports::ReadLog(*reader, lo);
   if (!items.ok()) throw Fail(cmd, items.status().ToString(), ExitCodeFor(items.status()));
   if (o.json) {
@@ -75,11 +77,10 @@ void RunLog(const GlobalOptions& g, const LogOptions& o) {
       std::cout << "RETRACT #" << e.retracts << " " << e.article.id << "  \"" << e.article.title << "\"\n";
       continue;
     }
-    std::cout << e.article.id << "  \"" << e.article.title << "\"" << (e.retracted ? "  [retracted]" : "")
-              << "\n       +" << e.new_entities << " entities, +" << e.new_facts << " facts, "
-              << e.reinforced_facts << " reinforced";
-    if (!e.article.source.empty()) std::cout << "  (" << e.article.source << ")";
-    std::cout << "\n";
+    std::cout << e.article.id;
+    if (!e.article.title.empty()) std::cout << "  \"" << e.article.title << "\"";
+    std::cout << (e.retracted ? "  [retracted]" : "") << "\n       +" << e.new_entities << " entities, +"
+              << e.new_facts << " facts, " << e.reinforced_facts << " reinforced\n";
     for (const auto& f : item.top_new_facts) std::cout << "         " << f.Text() << "\n";
   }
 }
@@ -92,6 +93,7 @@ void AddLogCommand(CLI::App& app, GlobalOptions& g) {
   sub->add_option("--since", o->since, "Only articles dated on or after DATE (YYYY-MM-DD)");
   sub->add_option("--by", o->by, "Order by ingestion seq (default) or article date")
       ->check(CLI::IsMember({"seq", "date"}));
+  sub->add_option("-n,--last", o->last, "Only the last N entries");
   sub->add_flag("--json", o->json, "JSON array instead of text");
   sub->add_option("--top", o->top, "New facts shown per article (default 3)")->capture_default_str();
   sub->callback([&g, o] { RunLog(g, *o); });

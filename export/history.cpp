@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -53,6 +54,15 @@ Article ArticleOf(store::Reader& r, ArticleSeq seq) {
   return a;
 }
 
+// "First said" is by article date (ingestion may be out of date order);
+// undated articles go last, ties by seq.
+void SortByDate(TimelineItem* item) {
+  std::stable_sort(item->articles.begin(), item->articles.end(), [](const Article& a, const Article& b) {
+    return std::make_tuple(a.date.empty(), a.date, a.seq) < std::make_tuple(b.date.empty(), b.date, b.seq);
+  });
+  item->first_date = item->articles.empty() ? std::string() : item->articles.front().date;
+}
+
 }  // namespace
 
 std::string NamedFact::Text() const {
@@ -62,12 +72,23 @@ std::string NamedFact::Text() const {
 
 Result<std::vector<LogItem>> ReadLog(store::Reader& reader, const LogOptions& options) {
   std::vector<LogItem> items;
-  Status s = reader.ScanLog([&](const store::LogEntry& e) {
-    if (options.since_date && e.article.date < *options.since_date) return true;
-    items.push_back(LogItem{e, {}});
-    return true;
-  });
-  if (!s.ok()) return s;
+  auto keep = [&](const store::LogEntry& e) {
+    return !options.since_date || e.article.date >= *options.since_date;
+  };
+  if (options.last > 0) {
+    // Point reads from the end: cost proportional to N, not to the log.
+    for (ArticleSeq seq = reader.LastSeq(); seq > 0 && items.size() < options.last; --seq) {
+      auto e = reader.GetLogEntry(seq);
+      if (e && keep(*e)) items.push_back(LogItem{*e, {}});
+    }
+    std::reverse(items.begin(), items.end());
+  } else {
+    Status s = reader.ScanLog([&](const store::LogEntry& e) {
+      if (keep(e)) items.push_back(LogItem{e, {}});
+      return true;
+    });
+    if (!s.ok()) return s;
+  }
   if (options.top_facts > 0) {
     Names names(reader);
     for (LogItem& item : items) {
@@ -120,11 +141,16 @@ Result<ArticleSeq> ResolvePoint(store::Reader& reader, std::string_view spec) {
     return seq;
   }
   if (IsDate(spec)) {
-    // Articles may arrive out of date order: the point is after the last
-    // entry whose article is dated on or before the date.
+    // A view is a prefix of the log. The point for a date is the longest
+    // prefix holding no article dated after it, so nothing "from the future"
+    // is ever included even if articles arrived out of date order (undated
+    // articles and retraction entries never end the prefix).
     ArticleSeq point = 0;
     Status s = reader.ScanLog([&](const store::LogEntry& e) {
-      if (!e.article.date.empty() && e.article.date <= spec) point = e.seq;
+      if (e.kind == store::LogEntry::Kind::kArticle && !e.article.date.empty() && e.article.date > spec) {
+        return false;
+      }
+      point = e.seq;
       return true;
     });
     if (!s.ok()) return s;
@@ -273,7 +299,7 @@ Result<EntityTimeline> History(store::Reader& reader, std::string_view name) {
         if (it == articles.end()) it = articles.emplace(ev.article_seq, ArticleOf(reader, ev.article_seq)).first;
         item.articles.push_back(it->second);
       }
-      if (!item.articles.empty()) item.first_date = item.articles.front().date;
+      SortByDate(&item);
       t.items.push_back(std::move(item));
     }
   }
@@ -318,7 +344,7 @@ Result<std::vector<TimelineItem>> Blame(store::Reader& reader, std::string_view 
           return true;
         });
         if (!se.ok()) return se;
-        if (!item.articles.empty()) item.first_date = item.articles.front().date;
+        SortByDate(&item);
         items.push_back(std::move(item));
       }
     }

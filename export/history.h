@@ -34,6 +34,7 @@ struct LogOptions {
   std::optional<std::string> since_date;   // only articles dated on/after (YYYY-MM-DD)
   bool by_date = false;                    // order by article date (stable), else by seq
   size_t top_facts = 3;                    // new facts listed per article (most confident first)
+  size_t last = 0;                         // only the last N entries (0: all); reads just those
 };
 struct LogItem {
   store::LogEntry entry;
@@ -45,8 +46,8 @@ Result<std::vector<LogItem>> ReadLog(store::Reader& reader, const LogOptions& op
 // An article by input id or by seq ("7"); kNotFound names what was asked.
 Result<ArticleSeq> ResolveArticle(store::Reader& reader, std::string_view spec);
 // A point in history: an article id or seq (that entry), or a date
-// YYYY-MM-DD (the last log entry whose article is dated on or before it; 0
-// when none is). "0" is the empty graph.
+// YYYY-MM-DD: the end of the longest prefix of the log with no article dated
+// after it (0 when the first article is later). "0" is the empty graph.
 Result<ArticleSeq> ResolvePoint(store::Reader& reader, std::string_view spec);
 
 // ---- kg show ARTICLE
@@ -85,9 +86,10 @@ Subgraph DiffSubgraph(const store::Store& store, const Diff& diff);
 // ---- kg history NAME / kg blame S P O
 struct TimelineItem {
   NamedFact fact;
-  std::vector<Evidence> evidence;          // in seq order; front() is the article that first said it
-  std::vector<Article> articles;           // distinct articles of the evidence, same order
-  std::string first_date;                  // date of the first article ("" if unknown)
+  std::vector<Evidence> evidence;          // in seq order
+  std::vector<Article> articles;           // distinct articles of the evidence by date (undated
+                                           // last, ties by seq): front() first said it
+  std::string first_date;                  // date of articles.front() ("" if unknown)
 };
 struct EntityTimeline {
   Entity entity;
