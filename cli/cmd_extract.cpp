@@ -93,7 +93,8 @@ void AddExtractCommand(CLI::App& app, GlobalOptions& g) {
     auto ex = extract::MakeExtractor(eo);
     if (!ex.ok()) throw Fail("extract", ex.status().ToString(), ExitCodeFor(ex.status()));
     if (!ex.value()->uses_parser() && !g.quiet) {
-      std::cerr << "kg extract: warning: NLP models not found; using the crude heuristic fallback\n";
+      std::cerr << "kg extract: warning: NLP models not usable (" << ex.value()->fallback_reason()
+                << "); using the crude heuristic fallback\n";
     }
     if (opts->inputs.empty()) opts->inputs.push_back("-");
     std::ios::sync_with_stdio(false);

@@ -83,6 +83,11 @@ struct Proposition {
 
 std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t sent, const Lexicon& lex);
 
+// The whole extraction over an analysed document (tagged and parsed, or
+// heuristic): what Extractor::Extract returns after the NLP pipeline.
+Extraction ExtractFromDocument(const nlp::Document& doc, const NerTagger* ner, const Lexicon& lex,
+                               bool entities_only);
+
 // Words of [b, e) in sentence `s` joined with single spaces.
 std::string SpanText(const nlp::Sentence& s, uint32_t b, uint32_t e);
 

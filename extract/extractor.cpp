@@ -38,6 +38,14 @@ bool IsProxyNoun(std::string_view lower) {
   return std::find(std::begin(kProxy), std::end(kProxy), lower) != std::end(kProxy);
 }
 
+// Verbs of saying whose object is the listener ("warned them"), unlike
+// "say" or "report" whose object is the content.
+bool TakesAddressee(std::string_view lemma) {
+  static constexpr std::string_view kVerbs[] = {"warn", "tell", "inform", "assure", "advise", "urge",
+                                                "brief", "caution", "remind", "notify", "promise", "ask"};
+  return std::find(std::begin(kVerbs), std::end(kVerbs), lemma) != std::end(kVerbs);
+}
+
 struct Side {
   int entity = -1;        // index into the output entity list
   bool named = false;     // a named entity (not a concept)
@@ -60,6 +68,9 @@ class ExtractorImpl final : public Extractor {
 #endif
   }
 
+  std::string fallback_reason() const override { return fallback_reason_; }
+  void set_fallback_reason(std::string r) { fallback_reason_ = std::move(r); }
+
   nlp::Document Analyze(std::string_view text) const {
 #ifdef KG_EXTRACT_HAVE_NLP
     if (pipeline_ != nullptr) return pipeline_->Process(text);
@@ -72,6 +83,7 @@ class ExtractorImpl final : public Extractor {
 
  private:
   ExtractorOptions options_;
+  std::string fallback_reason_;
   std::unique_ptr<NerTagger> ner_;
   Lexicon lex_;
 #ifdef KG_EXTRACT_HAVE_NLP
@@ -95,7 +107,37 @@ class FactBuilder {
       return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
     }
     const nlp::Token& t = s.tokens[static_cast<size_t>(head)];
-    // Children: a proxy noun's possessor, or a name inside a compound.
+    // A title or organisation word heading a name ("Secretary of State Marco
+    // Rubio" parsed with "Secretary" as head): the name in its flat/compound
+    // dependents, a person first, else the rightmost name.
+    {
+      int best = -1;
+      bool best_person = false;
+      for (size_t k = 0; k < s.tokens.size(); ++k) {
+        int h = s.tokens[k].head - 1;
+        if (h != head) {
+          // One level further down a flat/compound chain.
+          if (h < 0 || s.tokens[static_cast<size_t>(h)].head - 1 != head) continue;
+          const std::string& r1 = s.tokens[static_cast<size_t>(h)].deprel;
+          if (r1 != "flat" && r1 != "compound" && r1 != "nmod:desc" && r1 != "appos") continue;
+        }
+        const std::string& r = s.tokens[k].deprel;
+        if (r != "flat" && r != "compound" && r != "nmod:desc" && r != "appos" && r != "flat:name") continue;
+        int cm = a_.token_mention[sent][k];
+        if (cm < 0 || a_.mentions[static_cast<size_t>(cm)].entity < 0) continue;
+        const MentionSpan& ms = a_.mentions[static_cast<size_t>(cm)];
+        bool person = ms.type == EntityType::kPerson;
+        if (best < 0 || (person && !best_person) || (person == best_person)) {
+          best = cm;
+          best_person = person;
+        }
+      }
+      if (best >= 0 && (best_person || t.upos == "PROPN")) {
+        const MentionSpan& ms = a_.mentions[static_cast<size_t>(best)];
+        return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
+      }
+    }
+    // Children: a proxy noun's possessor.
     for (size_t k = 0; k < s.tokens.size(); ++k) {
       if (s.tokens[k].head - 1 != head) continue;
       int cm = a_.token_mention[sent][k];
@@ -197,10 +239,20 @@ bool IsPersonish(const Extraction& x, int e) {
 }
 
 Extraction ExtractorImpl::Extract(std::string_view text) const {
-  Extraction x;
   nlp::Document doc = Analyze(text);
+  return internal::ExtractFromDocument(doc, ner_.get(), lex_, options_.entities_only);
+}
+
+}  // namespace
+
+namespace internal {
+
+Extraction ExtractFromDocument(const nlp::Document& doc, const NerTagger* ner, const Lexicon& lex,
+                               bool entities_only) {
+  const Lexicon& lex_ = lex;
+  Extraction x;
   Analysis a;
-  internal::FindMentions(doc, ner_.get(), lex_, &a);
+  internal::FindMentions(doc, ner, lex_, &a);
   internal::ResolveCoreference(lex_, &a);
   for (const auto& s : doc.sentences) {
     x.sentences.push_back({s.begin, s.end});
@@ -218,7 +270,7 @@ Extraction ExtractorImpl::Extract(std::string_view text) const {
     out.kind = m.kind;
     x.mentions.push_back(out);
   }
-  FactBuilder fb(a, options_.entities_only, &x);
+  FactBuilder fb(a, entities_only, &x);
 
   // Titles and affiliations written next to a name.
   for (const auto& m : a.mentions) {
@@ -308,15 +360,33 @@ Extraction ExtractorImpl::Extract(std::string_view text) const {
       }
       if (p.speech && subj.named && !addressed) {
         auto it = last_addressee.find(subj.entity);
-        if (it != last_addressee.end() && si - it->second.sent <= 2) {
+        if (it != last_addressee.end() && si - it->second.sent <= 2 && TakesAddressee(p.lemma)) {
           fb.Add(subj, PredicateLabel(p.lemma, ""), it->second.who, p.relation, si, p.negated, p.modality,
                  attribution, p.confidence - 0.25f);
+        } else {
+          // The speech fact itself: who says what, the content as a concept
+          // ("NBC News - report - informed sources confirmed ...").
+          for (const Arg& arg : p.args) {
+            if (!arg.clausal) continue;
+            uint32_t b = arg.b;
+            if (b < arg.e && Lower(s.tokens[b].form) == "that") ++b;
+            uint32_t e = std::min(arg.e, b + 12);
+            if (e <= b) continue;
+            std::string content = SpanText(s, b, e) + (e < arg.e ? " ..." : "");
+            fb.Add(subj, PredicateLabel(p.lemma, ""), {fb.ConceptByName(content), false, false}, p.relation, si,
+                   p.negated, p.modality, attribution, p.confidence - 0.2f);
+            break;
+          }
         }
       }
     }
   }
   return x;
 }
+
+}  // namespace internal
+
+namespace {
 
 std::vector<OpenTuple> ExtractorImpl::ExtractTuples(std::string_view sentence) const {
   std::vector<OpenTuple> out;
@@ -386,7 +456,10 @@ Result<std::unique_ptr<Extractor>> MakeExtractor(const ExtractorOptions& options
   if (pipeline == nullptr && !options.allow_heuristic_fallback) {
     return Status::NotFound("NLP models: " + error);
   }
+  if (pipeline == nullptr) impl->set_fallback_reason(error);
   impl->set_pipeline(std::move(pipeline));
+#else
+  impl->set_fallback_reason("built without extract/nlp");
 #endif
   return std::unique_ptr<Extractor>(std::move(impl));
 }

@@ -44,6 +44,8 @@ class Extractor {
   virtual std::vector<OpenTuple> ExtractTuples(std::string_view sentence) const = 0;
   // True when the statistical NLP pipeline is in use (false: heuristic fallback).
   virtual bool uses_parser() const = 0;
+  // Why the fallback is in use ("" when uses_parser()).
+  virtual std::string fallback_reason() const = 0;
 };
 
 // The extractor kg uses: the NLP pipeline plus entities, coreference and

@@ -155,11 +155,37 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       m.b = i;
       m.e = j;
       m.type = TypeOfTag(tags[i]);
-      // A person span that starts with title words: move them into the title.
-      if (m.type == EntityType::kPerson) {
-        while (m.b + 1 < m.e && (lex.IsTitleWord(Lower(s.tokens[m.b].form)) ||
-                                 lex.IsTitleModifier(Lower(s.tokens[m.b].form)))) {
-          ++m.b;
+      // A span with a title word before capitalised words ("Secretary of
+      // State Marco Rubio", "U.S. Army Secretary Dan Driscoll" tagged as one
+      // span): the words after the last title word (and its "of X") are the
+      // person; an organisation or place before the title keeps its type.
+      {
+        int last_title = -1;
+        for (uint32_t q = m.b; q + 1 < m.e; ++q) {
+          if (lex.IsTitleWord(Lower(s.tokens[q].form))) last_title = static_cast<int>(q);
+        }
+        if (last_title >= 0) {
+          uint32_t nb = static_cast<uint32_t>(last_title) + 1;
+          while (nb + 2 < m.e + 1 && nb + 1 < m.e && Lower(s.tokens[nb].form) == "of") nb += 2;  // "of State"
+          bool name_tail = nb < m.e;
+          for (uint32_t q = nb; q < m.e; ++q) name_tail = name_tail && IsCap(s.tokens[q].form);
+          if (name_tail) {
+            // Prefix before the title run: an organisation/place of its own.
+            uint32_t pe = m.b;
+            while (pe < static_cast<uint32_t>(last_title) && !lex.IsTitleWord(Lower(s.tokens[pe].form)) &&
+                   !lex.IsTitleModifier(Lower(s.tokens[pe].form))) {
+              ++pe;
+            }
+            if (m.type != EntityType::kPerson && pe > m.b && pe < static_cast<uint32_t>(last_title)) {
+              MentionSpan org = m;
+              org.e = pe;
+              org.head = pe - 1;
+              a->mentions.push_back(org);
+              sent_mentions.push_back(a->mentions.size() - 1);
+            }
+            m.b = nb;
+            m.type = EntityType::kPerson;
+          }
         }
       }
       m.head = m.e - 1;
@@ -185,7 +211,7 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         bool title = lex.IsTitleWord(low);
         bool mod = lex.IsTitleModifier(low);
         bool ok = title || mod || (owner >= 0 && a->mentions[owner].type != EntityType::kPerson) ||
-                  (IsCap(t.form) && t.upos != "PRON" && t.upos != "DET" && t.upos != "PUNCT" && k - 1 > 0) ||
+                  (IsCap(t.form) && (t.upos == "PROPN" || (t.upos.empty() && k - 1 > 0))) ||
                   (low == "of" && k < m.b && IsCap(s.tokens[k].form));
         if (!ok) break;
         if (title) has_title_word = true;

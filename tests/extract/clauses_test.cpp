@@ -1,0 +1,127 @@
+#include <catch2/catch.hpp>
+
+#include "extract/analysis.h"
+#include "tests/extract/test_helpers.h"
+#include "tests/test_util.h"
+
+using kg::EntityType;
+using kg::Extraction;
+using kg::extract::NerTagger;
+using kg::extract::internal::ExtractFromDocument;
+using kg::extract::internal::Lexicon;
+
+namespace {
+
+const NerTagger* Ner() {
+  static std::unique_ptr<NerTagger> ner = [] {
+    auto r = NerTagger::Load(std::string(KG_SOURCE_DIR) + "/models/ner.bin");
+    return r.ok() ? std::move(r).value() : nullptr;
+  }();
+  return ner.get();
+}
+const Lexicon& Lex() {
+  static Lexicon lex = Lexicon::Load(std::string(KG_SOURCE_DIR) + "/models/lexicon.tsv");
+  return lex;
+}
+
+// "subject | predicate | object" for every fact, with flags.
+std::vector<std::string> Facts(const Extraction& x) {
+  std::vector<std::string> out;
+  for (const auto& f : x.facts) {
+    std::string s = x.entities[f.subject].name + " | " + f.predicate + " | " + x.entities[f.object].name;
+    if (f.negated) s += " | NEG";
+    if (f.modality != kg::Modality::kAsserted) s += " | " + std::string(kg::ModalityName(f.modality));
+    out.push_back(s);
+  }
+  return out;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("subject-verb-object between two names", "[extract]") {
+  REQUIRE(Ner() != nullptr);
+  auto doc = kg::test::Parsed({"Russia PROPN 2 nsubj | invaded:invade VERB 0 root | Ukraine PROPN 2 obj | . PUNCT 2 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Russia | invade | Ukraine"));
+}
+
+TEST_CASE("a passive with an agent is turned active", "[extract]") {
+  auto doc = kg::test::Parsed({"Ukraine PROPN 3 nsubj:pass | was:be AUX 3 aux:pass | invaded:invade VERB 0 root | "
+                               "by ADP 5 case | Russia PROPN 3 obl:agent | . PUNCT 3 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Russia | invade | Ukraine"));
+  CHECK_FALSE(Has(f, "Ukraine | invade | Russia"));
+}
+
+TEST_CASE("coordinated subjects give one fact each", "[extract]") {
+  auto doc = kg::test::Parsed({"Vance PROPN 4 nsubj | and CCONJ 3 cc | Witkoff PROPN 1 conj | met:meet VERB 0 root | "
+                               "Rubio PROPN 4 obj | . PUNCT 4 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Vance | meet | Rubio"));
+  CHECK(Has(f, "Witkoff | meet | Rubio"));
+}
+
+TEST_CASE("negation and modality are kept through a control verb", "[extract]") {
+  auto doc = kg::test::Parsed({"Germany PROPN 4 nsubj | can AUX 4 aux | not:not PART 4 advmod | continue VERB 0 root | "
+                               "supplying:supply VERB 4 xcomp | Ukraine PROPN 5 obj | . PUNCT 4 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Germany | supply | Ukraine | NEG | possible"));
+  CHECK_FALSE(Has(f, "Germany | supply | Ukraine"));
+}
+
+TEST_CASE("a nominalisation with 'between' gives a symmetric relation", "[extract]") {
+  auto doc = kg::test::Parsed({"Reports:report NOUN 0 root | of ADP 3 case | disagreements:disagreement NOUN 1 nmod | "
+                               "between ADP 5 case | Vance PROPN 3 nmod | and CCONJ 7 cc | Rubio PROPN 5 conj | "
+                               "emerged:emerge VERB 1 acl | . PUNCT 1 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Vance | disagree_with | Rubio"));
+}
+
+TEST_CASE("preposition joins the predicate; concepts are kept unless entities_only", "[extract]") {
+  auto doc = kg::test::Parsed({"Britain PROPN 2 nsubj | sent:send VERB 0 root | weapons:weapon NOUN 2 obj | to ADP 5 case | "
+                               "Ukraine PROPN 2 obl | . PUNCT 2 punct"});
+  auto x = ExtractFromDocument(doc, Ner(), Lex(), false);
+  auto f = Facts(x);
+  CHECK(Has(f, "Britain | send_to | Ukraine"));
+  CHECK(Has(f, "Britain | send | weapons"));
+  bool concept_typed = false;
+  for (const auto& e : x.entities) concept_typed = concept_typed || (e.name == "weapons" && e.type == EntityType::kConcept);
+  CHECK(concept_typed);
+  auto only = Facts(ExtractFromDocument(doc, Ner(), Lex(), true));
+  CHECK(Has(only, "Britain | send_to | Ukraine"));
+  CHECK_FALSE(Has(only, "Britain | send | weapons"));
+}
+
+TEST_CASE("a pronoun subject resolves to the person of the previous sentence", "[extract]") {
+  auto doc = kg::test::Parsed({
+      "Army PROPN 2 compound | Secretary PROPN 4 compound | Dan PROPN 4 flat | Driscoll PROPN 5 nsubj | "
+      "visited:visit VERB 0 root | Kyiv PROPN 5 obj | . PUNCT 5 punct",
+      "He:he PRON 2 nsubj | criticized:criticize VERB 0 root | Russia PROPN 2 obj | . PUNCT 2 punct"});
+  auto x = ExtractFromDocument(doc, Ner(), Lex(), false);
+  auto f = Facts(x);
+  CHECK(Has(f, "Dan Driscoll | criticize | Russia"));
+  CHECK(Has(f, "Dan Driscoll | has_title | Army Secretary"));
+  // The evidence keeps the words written: the pronoun mention spans "He".
+  bool he = false;
+  for (const auto& m : x.mentions) {
+    if (m.kind == kg::Mention::Kind::kPronoun) he = doc.text.substr(m.begin, m.end - m.begin) == "He";
+  }
+  CHECK(he);
+}
+
+TEST_CASE("reported speech: attribution on the inner fact and a speech fact", "[extract]") {
+  auto doc = kg::test::Parsed({"NBC PROPN 2 nsubj | reported:report VERB 0 root | that SCONJ 5 mark | Russia PROPN 5 nsubj | "
+                               "attacked:attack VERB 2 ccomp | Kyiv PROPN 5 obj | . PUNCT 2 punct"});
+  auto x = ExtractFromDocument(doc, Ner(), Lex(), false);
+  bool inner = false;
+  for (const auto& fct : x.facts) {
+    if (fct.predicate == "attack" && x.entities[fct.subject].name == "Russia") {
+      inner = fct.attribution == "NBC" && fct.modality == kg::Modality::kReported;
+    }
+  }
+  CHECK(inner);
+}

@@ -1,0 +1,84 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "extract/extractor.h"
+#include "tests/test_util.h"
+
+namespace {
+
+const kg::extract::Extractor* Ex() {
+  static std::unique_ptr<kg::extract::Extractor> ex = [] {
+    kg::extract::ExtractorOptions o;
+    o.model_dir = std::string(KG_SOURCE_DIR) + "/models";
+    auto r = kg::extract::MakeExtractor(o);
+    return r.ok() ? std::move(r).value() : nullptr;
+  }();
+  return ex.get();
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool HasFact(const kg::Extraction& x, const std::string& s, const std::string& p, const std::string& o_prefix) {
+  for (const auto& f : x.facts) {
+    if (f.negated) continue;
+    if (x.entities[f.subject].name == s && f.predicate == p && x.entities[f.object].name.rfind(o_prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("extraction is total: empty, binary and huge inputs", "[extract]") {
+  REQUIRE(Ex() != nullptr);
+  CHECK(Ex()->Extract("").facts.empty());
+  std::string junk;
+  for (int i = 0; i < 3000; ++i) junk += static_cast<char>((i * 7919) % 256);
+  auto x = Ex()->Extract(junk);
+  for (const auto& m : x.mentions) CHECK(m.end <= junk.size() + junk.size() * 2);
+  std::string long_sentence;
+  for (int i = 0; i < 2000; ++i) long_sentence += "Rubio met Vance and ";
+  CHECK_NOTHROW(Ex()->Extract(long_sentence));
+}
+
+TEST_CASE("mentions carry byte offsets of the words as written", "[extract]") {
+  REQUIRE(Ex() != nullptr);
+  std::string text = "Secretary of State Marco Rubio met JD Vance in Washington. Rubio said the talks went well.";
+  auto x = Ex()->Extract(text);
+  REQUIRE_FALSE(x.mentions.empty());
+  int rubio = -1;
+  for (size_t i = 0; i < x.entities.size(); ++i) {
+    if (x.entities[i].name == "Marco Rubio") rubio = static_cast<int>(i);
+  }
+  REQUIRE(rubio >= 0);
+  int mentions_of_rubio = 0;
+  for (const auto& m : x.mentions) {
+    std::string w = text.substr(m.begin, m.end - m.begin);
+    if (m.entity == rubio) {
+      ++mentions_of_rubio;
+      CHECK((w == "Marco Rubio" || w == "Rubio"));
+    }
+  }
+  CHECK(mentions_of_rubio == 2);
+}
+
+TEST_CASE("seed article: the facts a reader writes down", "[extract][seed]") {
+  REQUIRE(Ex() != nullptr);
+  if (!Ex()->uses_parser()) {
+    std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
+    return;
+  }
+  std::string text = Read(std::string(KG_SOURCE_DIR) + "/examples/us-ukraine-rift.txt");
+  if (text.empty()) text = Read(std::string(KG_SOURCE_DIR) + "/../shared/examples/us-ukraine-rift.txt");
+  REQUIRE_FALSE(text.empty());
+  auto x = Ex()->Extract(text);
+  CHECK(HasFact(x, "JD Vance", "disagree_with", "Marco Rubio"));
+  CHECK(HasFact(x, "Dan Driscoll", "warn", "Ukrainian"));
+  CHECK(HasFact(x, "Dan Driscoll", "has_title", "Army Secretary"));
+}
