@@ -245,6 +245,16 @@ Result<Subgraph> Select(store::Reader& reader, const SelectOptions& opt) {
       if (ids.count(sf.fact.subject) && ids.count(sf.fact.object)) kept.push_back(std::move(sf));
     }
     facts = std::move(kept);
+    if (!opt.include_isolated) {
+      // Entities kept for their score whose every fact went with a dropped
+      // neighbour would float alone in a drawing.
+      std::set<EntityId> connected;
+      for (const SubFact& sf : facts) {
+        connected.insert(sf.fact.subject);
+        connected.insert(sf.fact.object);
+      }
+      std::erase_if(ids, [&](EntityId id) { return !connected.count(id) && !(center && id == *center); });
+    }
   }
 
   std::set<ArticleSeq> article_seqs;
