@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+
+#include "extract/nlp/conllu.h"
+#include "extract/nlp/lemmatizer.h"
+#include "extract/nlp/model_io.h"
+#include "extract/nlp/parser.h"
+#include "extract/nlp/pipeline.h"
+#include "extract/nlp/tagger.h"
+#include "extract/nlp/tokenizer.h"
+
+using namespace kg::nlp;
+
+namespace {
+
+// A tiny treebank, enough to train every model in milliseconds.
+Document TinyTreebank() {
+  std::string conllu;
+  const char* sents[] = {
+      "1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\t_\n2\tdog\tdog\tNOUN\tNN\tNumber=Sing\t3\tnsubj\t_\t_\n"
+      "3\tbarks\tbark\tVERB\tVBZ\t_\t0\troot\t_\tSpaceAfter=No\n4\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\t_\n",
+      "1\tA\ta\tDET\tDT\t_\t2\tdet\t_\t_\n2\tcat\tcat\tNOUN\tNN\tNumber=Sing\t3\tnsubj\t_\t_\n"
+      "3\tsleeps\tsleep\tVERB\tVBZ\t_\t0\troot\t_\tSpaceAfter=No\n4\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\t_\n",
+      "1\tDogs\tdog\tNOUN\tNNS\tNumber=Plur\t2\tnsubj\t_\t_\n2\tran\trun\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+      "3\thome\thome\tADV\tRB\t_\t2\tadvmod\t_\tSpaceAfter=No\n4\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n"};
+  for (int rep = 0; rep < 5; ++rep)
+    for (const char* s : sents) conllu += std::string("# newpar\n") + s + "\n";
+  Document doc;
+  std::string err;
+  REQUIRE(ReadConllu(conllu, &doc, &err));
+  return doc;
+}
+
+template <typename M>
+std::unique_ptr<M> RoundTrip(const M& m, const std::string& kind) {
+  ModelWriter w(kind);
+  m.Save(w);
+  ModelReader r;
+  std::string err;
+  REQUIRE(r.OpenBytes(w.bytes(), kind, "mem", &err));
+  auto back = std::make_unique<M>();
+  REQUIRE(back->Load(r));
+  // Saving the loaded model gives the same bytes.
+  ModelWriter w2(kind);
+  back->Save(w2);
+  CHECK(w2.bytes() == w.bytes());
+  return back;
+}
+
+}  // namespace
+
+TEST_CASE("models: train tiny, save, load, same output", "[nlp][model]") {
+  Document tb = TinyTreebank();
+  std::vector<const Sentence*> train;
+  for (const auto& s : tb.sentences) train.push_back(&s);
+
+  auto tagger = Tagger::Train(train, {3, 1}, nullptr);
+  auto lemma = Lemmatizer::Train(train, "", nullptr);
+  Parser::TrainOptions popt;
+  popt.epochs = 3;
+  auto parser = Parser::Train(train, nullptr, popt, nullptr);
+  auto tok = Tokenizer::Train({tb}, {3, 1}, nullptr);
+
+  auto tagger2 = RoundTrip(*tagger, "tagger");
+  auto lemma2 = RoundTrip(*lemma, "lemmatizer");
+  auto parser2 = RoundTrip(*parser, "parser");
+  auto tok2 = RoundTrip(*tok, "tokenizer");
+
+  const std::string text = "The cat barks. Dogs sleep.";
+  auto s1 = tok->Tokenize(text, 300);
+  auto s2 = tok2->Tokenize(text, 300);
+  REQUIRE(s1.size() == s2.size());
+  for (size_t k = 0; k < s1.size(); ++k) {
+    tagger->Tag(s1[k]);
+    tagger2->Tag(s2[k]);
+    lemma->Lemmatize(s1[k]);
+    lemma2->Lemmatize(s2[k]);
+    parser->Parse(s1[k]);
+    parser2->Parse(s2[k]);
+    REQUIRE(s1[k].tokens.size() == s2[k].tokens.size());
+    for (size_t i = 0; i < s1[k].tokens.size(); ++i) {
+      const Token& a = s1[k].tokens[i];
+      const Token& b = s2[k].tokens[i];
+      CHECK(std::tie(a.form, a.upos, a.xpos, a.lemma, a.head, a.deprel) ==
+            std::tie(b.form, b.upos, b.xpos, b.lemma, b.head, b.deprel));
+    }
+  }
+  // The tiny tagger learned its training data.
+  Sentence s = tb.sentences[0];
+  tagger2->Tag(s);
+  CHECK(s.tokens[1].upos == "NOUN");
+  CHECK(lemma2->Lemma("barks", "VBZ") == "bark");
+}
+
+TEST_CASE("models: bad files give clear errors", "[nlp][model]") {
+  std::string err;
+  ModelReader r;
+  CHECK_FALSE(r.OpenBytes("garbage!", "parser", "x.bin", &err));
+  CHECK(err == "x.bin: not a kg NLP model file (bad magic)");
+
+  ModelWriter w("tagger");
+  CHECK_FALSE(r.OpenBytes(w.bytes(), "parser", "t.bin", &err));
+  CHECK(err == "t.bin: is a 'tagger' model, expected 'parser'");
+
+  std::string bytes = w.bytes();
+  bytes[8] = 99;  // version field
+  CHECK_FALSE(r.OpenBytes(bytes, "tagger", "v.bin", &err));
+  CHECK(err.find("model format version 99, this build reads 3") != std::string::npos);
+
+  // Truncated payload: Load fails instead of reading past the end.
+  REQUIRE(r.OpenBytes(w.bytes(), "tagger", "t.bin", &err));
+  Tagger t;
+  CHECK_FALSE(t.Load(r));
+
+  auto p = Pipeline::Load("/nonexistent/models", &err);
+  CHECK(p == nullptr);
+  CHECK(err == "/nonexistent/models/tokenizer.bin: cannot open model file");
+}
+
+TEST_CASE("parser: pseudo-projective lifting round trip", "[nlp][parser]") {
+  // 1 -> 3 crosses 2's arc to 4: non-projective (heads 1-based, 0 = root).
+  std::vector<int> heads = {2, 0, 2, 1};
+  std::vector<std::string> labels = {"nsubj", "root", "obj", "acl"};
+  Parser::Projectivize(heads, labels);
+  CHECK(heads == std::vector<int>{2, 0, 2, 2});
+  CHECK(labels[3] == "acl|nsubj");
+  Parser::Deprojectivize(heads, labels);
+  CHECK(heads == std::vector<int>{2, 0, 2, 1});
+  CHECK(labels[3] == "acl");
+}
