@@ -30,7 +30,7 @@ struct ExportOptions {
 };
 
 // Drawings of more than this many entities stop being readable.
-constexpr size_t kDefaultDrawingNodes = 150;
+constexpr size_t kDefaultDrawingNodes = 100;
 
 void WriteText(const std::string& cmd, const std::string& out, const std::string& text) {
   if (out.empty() || out == "-") {
@@ -141,7 +141,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& g) {
   sub->add_option("--type", o->types, "Only entities of these types: person,organization,place,group,misc,concept");
   sub->add_option("--min-support", o->min_support, "Only facts stated by at least N articles (default 1)");
   sub->add_option("--max-nodes", o->max_nodes,
-                  "Keep the N most connected entities (default: 150 for drawings, all for data; 0: all)");
+                  "Keep the N most connected entities (default: 100 for drawings, all for data; 0: all)");
   sub->add_option("--engine", o->engine, "Graphviz layout for svg/png: dot or sfdp (default: by size)")
       ->check(CLI::IsMember({"dot", "sfdp", "neato", "fdp", "circo", "twopi"}));
   sub->footer(

@@ -93,7 +93,8 @@ std::string WriteDot(const Subgraph& g, const DotOptions& options) {
          DotQuote(g.title.empty() ? "kg" : g.title) + "";
   if (big) {
     // Force-directed for large graphs: dot's layered layout becomes a wide band.
-    out += ", layout=\"sfdp\", overlap=\"prism\", splines=\"true\", outputorder=\"edgesfirst\"";
+    out += ", layout=\"sfdp\", overlap=\"prism\", sep=\"+8\", K=\"1.3\", splines=\"true\", "
+           "outputorder=\"edgesfirst\"";
   } else {
     out += ", layout=\"dot\", rankdir=\"LR\", nodesep=\"0.35\", ranksep=\"0.6\"";
   }
@@ -122,17 +123,20 @@ std::string WriteDot(const Subgraph& g, const DotOptions& options) {
     marks_present.insert(sf.mark);
     std::string label = internal::FactLabel(f.predicate, f.negated, static_cast<uint8_t>(f.modality));
     if (f.support > 1) label += " (" + std::to_string(f.support) + ")";
+    // In a large drawing only repeated or highlighted facts carry a label;
+    // the others keep theirs in the tooltip, or the labels bury the graph.
+    const bool show_label = !big || f.support > 1 || sf.mark != Mark::kNone;
     const double width = std::min(1.0 + std::log2(std::max<uint32_t>(f.support, 1)), 5.0);
     std::string style;
     if (f.negated) style = "dashed";
     else if (f.modality != Modality::kAsserted) style = "dotted";
     if (sf.mark == Mark::kNewest || sf.mark == Mark::kAdded) style += style.empty() ? "bold" : ",bold";
     if (sf.mark == Mark::kRetracted && style.empty()) style = "dashed";
-    out += "  " + NodeId(f.subject) + " -> " + NodeId(f.object) + " [label=" + DotQuote(label) +
+    out += "  " + NodeId(f.subject) + " -> " + NodeId(f.object) + " [label=" + DotQuote(show_label ? label : "") +
            ", penwidth=\"" + internal::FormatNumber(width, 2) + "\", color=\"" + MarkColor(sf.mark) +
            "\", fontcolor=\"" + MarkColor(sf.mark) + "\"";
     if (!style.empty()) out += ", style=\"" + style + "\"";
-    std::string tooltip = f.surface.empty() ? f.predicate : f.surface;
+    std::string tooltip = label + (f.surface.empty() ? "" : " (\"" + f.surface + "\")");
     if (!sf.evidence.empty()) tooltip += ": " + sf.evidence.front().sentence;
     if (tooltip.size() > 300) tooltip = tooltip.substr(0, 300) + "...";
     out += ", tooltip=" + DotQuote(tooltip) + "];\n";
@@ -153,6 +157,7 @@ std::string WriteDot(const Subgraph& g, const DotOptions& options) {
              XmlEscape(MarkLegend(m, g.newest)) + "</TD></TR>\n";
     }
     out += "    <TR><TD>- - &#8594;</TD><TD>negated (dotted: not asserted)</TD></TR>\n";
+    if (big) out += "    <TR><TD COLSPAN=\"2\">facts stated once: label in the tooltip</TD></TR>\n";
     out += "  </TABLE>>];\n";
   }
   out += "}\n";

@@ -7,13 +7,18 @@
 //   diff-10   ComputeDiff over the last 10 articles (`kg diff N-10 N`)
 //   as-of     at the view AS OF the half-way article: the facts of a fixed
 //             set of entities (1-hop, like `kg export --center X --depth 1`)
-//             and their evidence
+//             and their evidence ("scanned": the same probes' rows in the
+//             latest view, i.e. what the index holds for them)
 // Each cost is reported per item reported (entries, facts, rows), so a flat
 // column means "proportional to what it reports, not to the database size".
 //
 // Usage: bench_history [--jsonl PATH] [--limit N] [--db DIR] [--first N]
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -48,10 +53,18 @@ double Median(int reps, Fn&& fn) {
   return t[t.size() / 2];
 }
 
+// A string field, "" when absent or null (Reuters has records without a title).
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string jsonl = std::string(KG_SHARED_DATA) + "/news/reuters21578/articles.jsonl";
+  const char* shared_env = std::getenv("KG_SHARED_DATA");
+  std::string jsonl = std::string(shared_env != nullptr && *shared_env != '\0' ? shared_env : KG_SHARED_DATA) +
+                      "/news/reuters21578/articles.jsonl";
   size_t limit = SIZE_MAX;
   size_t first = 250;
   std::string db;
@@ -93,8 +106,9 @@ int main(int argc, char** argv) {
   }
   if (!(*ex)->uses_parser()) std::cerr << "bench_history: note: heuristic extractor (no NLP models)\n";
 
-  std::printf("%9s %9s %9s | %8s %9s | %8s %6s %9s | %8s %6s %9s\n", "articles", "facts", "evidence", "log10 ms",
-              "us/entry", "diff ms", "facts", "us/fact", "asof ms", "rows", "us/row");
+  std::printf("%9s %9s %9s | %8s %9s | %8s %6s %9s | %8s %6s %9s %7s %9s\n", "articles", "facts", "evidence",
+              "log10 ms", "us/entry", "diff ms", "facts", "us/fact", "asof ms", "rows", "us/row", "scanned",
+              "us/scan");
   std::vector<kg::EntityId> probe;  // fixed entities for the AS OF reads, chosen at the first checkpoint
   size_t next_checkpoint = first, n = 0;
   std::string line;
@@ -146,12 +160,30 @@ int main(int argc, char** argv) {
         });
       }
     });
-    std::printf("%9zu %9llu %9llu | %8.3f %9.1f | %8.3f %6zu %9.1f | %8.3f %6zu %9.1f\n", n,
+    // The same probes in the latest view: how many index rows the AS OF read had to pass over.
+    size_t latest_rows = 0;
+    {
+      auto r = st->NewReader();
+      for (kg::EntityId id : probe) {
+        kg::store::TriplePattern p;
+        p.subject = id;
+        (void)r->ScanFacts(p, [&](const kg::Fact& f) {
+          ++latest_rows;
+          (void)r->ScanEvidence(f.id, [&](const kg::Evidence&) {
+            ++latest_rows;
+            return true;
+          });
+          return true;
+        });
+      }
+    }
+    std::printf("%9zu %9llu %9llu | %8.3f %9.1f | %8.3f %6zu %9.1f | %8.3f %6zu %9.1f %7zu %9.1f\n", n,
                 static_cast<unsigned long long>(stats.ok() ? stats->facts : 0),
                 static_cast<unsigned long long>(stats.ok() ? stats->evidence : 0), log_ms,
                 entries ? log_ms * 1000 / static_cast<double>(entries) : 0.0, diff_ms, diff_facts,
                 diff_facts ? diff_ms * 1000 / static_cast<double>(diff_facts) : 0.0, asof_ms, rows,
-                rows ? asof_ms * 1000 / static_cast<double>(rows) : 0.0);
+                rows ? asof_ms * 1000 / static_cast<double>(rows) : 0.0, latest_rows,
+                latest_rows ? asof_ms * 1000 / static_cast<double>(latest_rows) : 0.0);
     std::fflush(stdout);
   };
   while (n < limit && std::getline(in, line)) {
@@ -162,14 +194,14 @@ int main(int argc, char** argv) {
     } catch (const std::exception&) {
       continue;
     }
-    const std::string text = j.value("text", "");
+    const std::string text = Str(j, "text");
     if (text.empty()) continue;
     kg::Article a;
-    a.id = j.value("id", "");
-    a.title = j.value("title", "");
-    a.date = j.value("date", "");
-    a.source = j.value("source", "");
-    a.url = j.value("url", "");
+    a.id = Str(j, "id");
+    a.title = Str(j, "title");
+    a.date = Str(j, "date");
+    a.source = Str(j, "source");
+    a.url = Str(j, "url");
     a.bytes = text.size();
     auto c = st->Commit(a, text, (*ex)->Extract(text));
     if (!c.ok()) {
