@@ -79,6 +79,11 @@ std::vector<std::string> Words(const std::string& name) {
   return w;
 }
 
+std::string NoDots(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), '.'), s.end());
+  return s;
+}
+
 std::string Acronym(const std::vector<std::string>& words) {
   std::string a;
   for (const auto& w : words) {
@@ -114,7 +119,7 @@ Lexicon Lexicon::Load(const std::string& path) {
     if (kind == "nom") {
       lex.nominal_to_verb.emplace(a, b);
     } else if (kind == "name") {
-      lex.first_name_gender[a] = b == "f" ? 2 : 1;
+      lex.first_name_gender[a] = b == "f" ? 2 : b == "m" ? 1 : 0;
     }
   }
   return lex;
@@ -150,6 +155,15 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       }
       uint32_t j = i + 1;
       while (j < n && tags[j] == tags[i] + 1) ++j;
+      // A name ends before a possessive ("Apple Computer 's iTunes"): the
+      // words after it name something else.
+      for (uint32_t q = i + 1; q < j; ++q) {
+        const std::string& f = s.tokens[q].form;
+        if (f == "'s" || f == "\xE2\x80\x99s" || f == "'") {
+          j = q;
+          break;
+        }
+      }
       MentionSpan m;
       m.sent = si;
       m.b = i;
@@ -436,8 +450,8 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a) {
               ew.back() == words.back()) match = true;
         } else {
           if (SubRun(words, ew) == 0 || SubRun(ew, words) == 0) match = true;        // "NBC" ~ "NBC News"
-          if (words.size() == 1 && words[0].size() >= 2 && Acronym(ew) == words[0]) match = true;
-          if (ew.size() == 1 && ew[0].size() >= 2 && Acronym(words) == ew[0]) match = true;
+          if (words.size() == 1 && words[0].size() >= 2 && Acronym(ew) == NoDots(words[0])) match = true;
+          if (ew.size() == 1 && ew[0].size() >= 2 && Acronym(words) == NoDots(ew[0])) match = true;
         }
         if (match && last_mention_of_entity[k] > best_last) {
           best = static_cast<int>(k);
@@ -469,6 +483,17 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a) {
       }
     }
     if (best >= 0) a->entities[e].type = static_cast<EntityType>(best);
+    // News names a person in full (or with a title) at least once; a "person"
+    // only ever named by one bare word that is not a known first name is far
+    // more often a company or a place the tagger took for a surname
+    // ("Boeing said ...").
+    if (a->entities[e].type == EntityType::kPerson && a->entities[e].titles.empty() && ent_words[e].size() == 1) {
+      std::string w = Lower(ent_words[e][0]);
+      bool first_name = lex.first_name_gender.count(w) > 0;
+      if (!first_name) a->entities[e].type = type_votes[e][1] >= type_votes[e][2] ? EntityType::kOrganization : EntityType::kPlace;
+      if (!first_name && type_votes[e][2] > 0) a->entities[e].type = EntityType::kPlace;
+      if (!first_name && type_votes[e][1] == 0 && type_votes[e][2] == 0) a->entities[e].type = EntityType::kOrganization;
+    }
   }
 
   // Pass 2: descriptions and pronouns, in text order, against what precedes.

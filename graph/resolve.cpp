@@ -56,6 +56,7 @@ int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>&
   int found = -1;
   int found_score = 0;
   bool tie = false;
+  uint64_t runner_up_mentions = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const auto& c = candidates[i];
     if (!Compatible(local.type, c.entity.type)) continue;
@@ -74,10 +75,11 @@ int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>&
       if (conflict) continue;
     }
     int score = 0;
+    const bool canonical = NormalizeName(c.entity.name) == best;
     for (const auto& n : c.hit_names) {
       auto w = Words(n);
       int s = 0;
-      if (n == best) s = 3;
+      if (n == best) s = canonical ? 4 : 3;
       else if (w.size() >= 2) s = 2;
       else if (!w.empty() && w[0].size() >= 3) s = 1;
       score = std::max(score, s);
@@ -93,11 +95,24 @@ int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>&
       found = static_cast<int>(i);
       found_score = score;
       tie = false;
+      runner_up_mentions = 0;
     } else if (score == found_score) {
+      // Equal names: the far better known entity wins ("Apple" the company
+      // seen 40 times vs a stray "Apple" entity seen once); otherwise the
+      // name is ambiguous and the local entity stays apart.
+      uint64_t mine = c.entity.mentions, theirs = candidates[static_cast<size_t>(found)].entity.mentions;
+      if (mine > theirs) {
+        runner_up_mentions = std::max(runner_up_mentions, theirs);
+        found = static_cast<int>(i);
+      } else {
+        runner_up_mentions = std::max(runner_up_mentions, mine);
+      }
       tie = true;
     }
   }
-  if (tie) return -1;
+  if (tie && candidates[static_cast<size_t>(found)].entity.mentions < 3 * std::max<uint64_t>(runner_up_mentions, 1)) {
+    return -1;
+  }
   return found;
 }
 

@@ -104,6 +104,101 @@ std::vector<NerTagger::Example> ReadIob2(const std::string& path, const std::str
   return out;
 }
 
+// GUM's Entity= annotations (person/organization/place) as IOB2 over the
+// proper-noun words of each mention: the UNER convention (names only, no
+// determiners or titles). Nested names inside a tagged name are skipped.
+std::vector<NerTagger::Example> ReadGumNer(const std::string& path) {
+  std::vector<NerTagger::Example> out;
+  std::ifstream in(path);
+  std::string line;
+  NerTagger::Example ex;
+  std::vector<std::tuple<size_t, size_t, int>> spans;  // begin, end (exclusive), class base tag
+  std::map<std::string, std::pair<size_t, int>> open;  // id -> (start, base)
+  auto base_of = [](const std::string& type) {
+    return type == "person" ? 1 : type == "organization" ? 3 : type == "place" ? 5 : 0;
+  };
+  auto flush = [&]() {
+    if (ex.sentence.tokens.empty()) return;
+    ex.tags.assign(ex.sentence.tokens.size(), 0);
+    std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+      return std::get<1>(a) - std::get<0>(a) > std::get<1>(b) - std::get<0>(b);
+    });
+    for (auto [b, e, base] : spans) {
+      if (base == 0) continue;
+      while (b < e && ex.sentence.tokens[b].upos != "PROPN") ++b;
+      size_t pe = b;
+      while (pe < e && (ex.sentence.tokens[pe].upos == "PROPN" ||
+                        (pe + 1 < e && ex.sentence.tokens[pe + 1].upos == "PROPN" &&
+                         (ex.sentence.tokens[pe].form == "of" || ex.sentence.tokens[pe].form == "-" ||
+                          ex.sentence.tokens[pe].form == "&")))) {
+        ++pe;
+      }
+      if (pe == b || pe != e) continue;  // only mentions that are names through to their end
+      bool free = true;
+      for (size_t k = b; k < pe; ++k) free = free && ex.tags[k] == 0;
+      if (!free) continue;
+      ex.tags[b] = base;
+      for (size_t k = b + 1; k < pe; ++k) ex.tags[k] = base + 1;
+    }
+    out.push_back(std::move(ex));
+    ex = NerTagger::Example();
+    spans.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.empty()) {
+      flush();
+      continue;
+    }
+    if (line[0] == '#') continue;
+    auto f = Split(line, '\t');
+    if (f.size() < 10 || f[0].find('-') != std::string::npos || f[0].find('.') != std::string::npos) continue;
+    nlp::Token t;
+    t.form = f[1];
+    t.upos = f[3];
+    size_t idx = ex.sentence.tokens.size();
+    ex.sentence.tokens.push_back(t);
+    auto pos = f[9].find("Entity=");
+    if (pos == std::string::npos) continue;
+    std::string v = f[9].substr(pos + 7);
+    v = v.substr(0, v.find('|'));
+    for (size_t i = 0; i < v.size();) {
+      if (v[i] == '(') {
+        size_t j = i + 1;
+        std::string id;
+        while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) id += v[j++];
+        if (j < v.size() && v[j] == '-') ++j;
+        std::string type;
+        while (j < v.size() && std::isalpha(static_cast<unsigned char>(v[j]))) type += v[j++];
+        while (j < v.size() && v[j] != '(' && v[j] != ')') ++j;
+        if (j < v.size() && v[j] == ')') {
+          spans.emplace_back(idx, idx + 1, base_of(type));
+          ++j;
+        } else {
+          open[id] = {idx, base_of(type)};
+        }
+        i = j;
+      } else if (std::isdigit(static_cast<unsigned char>(v[i]))) {
+        size_t j = i;
+        std::string id;
+        while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) id += v[j++];
+        if (j < v.size() && v[j] == ')') {
+          auto it = open.find(id);
+          if (it != open.end()) {
+            spans.emplace_back(it->second.first, idx + 1, it->second.second);
+            open.erase(it);
+          }
+          ++j;
+        }
+        i = j;
+      } else {
+        ++i;
+      }
+    }
+  }
+  flush();
+  return out;
+}
+
 bool IsCap(const std::string& s) { return !s.empty() && std::isupper(static_cast<unsigned char>(s[0])); }
 std::string Words(std::string w) {
   for (auto& c : w) if (c == '_') c = ' ';
@@ -353,10 +448,35 @@ int main(int argc, char** argv) {
   }
   std::cerr << "gazetteer: " << tagger.gazetteer().size() << " phrases\n";
   auto train = ReadIob2(opt["--uner"], opt.count("--ud") ? opt["--ud"] : "");
+  if (opt.count("--gum-ner")) {
+    auto gum = ReadGumNer(opt["--gum-ner"]);
+    std::cerr << "GUM: " << gum.size() << " sentences\n";
+    for (auto& e : gum) train.push_back(std::move(e));
+  }
   std::cerr << "train: " << train.size() << " sentences\n";
   if (train.empty()) {
     std::cerr << "kg-train-ner: no training sentences in " << opt["--uner"] << "\n";
     return 1;
+  }
+  // First names: the first word of multi-word person names in the training
+  // data (gender unknown: "u").
+  {
+    std::map<std::string, int> first;
+    for (const auto& ex : train) {
+      for (size_t i = 0; i + 1 < ex.tags.size(); ++i) {
+        if (ex.tags[i] != 1 || ex.tags[i + 1] != 2) continue;
+        std::string w = ex.sentence.tokens[i].form;
+        if (w.size() < 2 || !IsCap(w)) continue;
+        bool alpha = true;
+        for (char c : w) alpha = alpha && std::isalpha(static_cast<unsigned char>(c));
+        if (!alpha) continue;
+        for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        first[w]++;
+      }
+    }
+    for (const auto& [w, n] : first) {
+      if (n >= 2) lexicon << "name\t" << w << "\tu\n";
+    }
   }
   tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
   if (opt.count("--dev")) {

@@ -1,0 +1,111 @@
+// kg-bench-ner: entity F1 (PER/ORG/LOC, exact span) of the NER tagger on a
+// UNER IOB2 file, with POS from our own tagger (gold tokens and sentences).
+//   kg-bench-ner DEV.iob2 [MODEL_DIR]
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "extract/ner.h"
+#include "extract/nlp/pipeline.h"
+
+using namespace kg;
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: kg-bench-ner DEV.iob2 [MODEL_DIR]\n";
+    return 2;
+  }
+  std::string dir = argc > 2 ? argv[2] : nlp::DefaultModelDir();
+  std::string err;
+  auto pipeline = nlp::Pipeline::Load(dir, &err);
+  if (!pipeline) {
+    std::cerr << "kg-bench-ner: " << err << "\n";
+    return 1;
+  }
+  auto ner = extract::NerTagger::Load(dir + "/ner.bin");
+  if (!ner.ok()) {
+    std::cerr << "kg-bench-ner: " << ner.status().ToString() << "\n";
+    return 1;
+  }
+  std::ifstream in(argv[1]);
+  if (!in) {
+    std::cerr << "kg-bench-ner: cannot open " << argv[1] << "\n";
+    return 1;
+  }
+  // Read sentences: forms and gold tags.
+  nlp::Document doc;
+  std::vector<std::vector<int>> gold;
+  std::string line;
+  nlp::Sentence cur;
+  std::vector<int> cur_tags;
+  auto flush = [&]() {
+    if (!cur.tokens.empty()) {
+      doc.sentences.push_back(std::move(cur));
+      gold.push_back(std::move(cur_tags));
+    }
+    cur = nlp::Sentence();
+    cur_tags.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.empty()) {
+      flush();
+      continue;
+    }
+    if (line[0] == '#') continue;
+    std::vector<std::string> f;
+    std::istringstream ls(line);
+    for (std::string x; std::getline(ls, x, '\t');) f.push_back(x);
+    if (f.size() < 3) continue;
+    nlp::Token t;
+    t.begin = static_cast<uint32_t>(doc.text.size());
+    doc.text += f[1];
+    t.end = static_cast<uint32_t>(doc.text.size());
+    doc.text += " ";
+    t.form = f[1];
+    cur.tokens.push_back(t);
+    int tag = extract::NerTagId(f[2]);
+    cur_tags.push_back(tag < 0 ? 0 : tag);
+  }
+  flush();
+  pipeline->Annotate(doc);
+  auto spans = [](const std::vector<int>& tags) {
+    std::set<std::tuple<size_t, size_t, int>> out;
+    for (size_t i = 0; i < tags.size();) {
+      if (tags[i] == 0 || tags[i] % 2 == 0) {
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
+      if (tags[i] <= 5) out.insert({i, j, tags[i]});
+      i = j;
+    }
+    return out;
+  };
+  long tp = 0, np = 0, ng = 0;
+  long ctp[8] = {0}, cnp[8] = {0}, cng[8] = {0};
+  for (size_t s = 0; s < doc.sentences.size(); ++s) {
+    auto g = spans(gold[s]);
+    auto p = spans(ner.value()->Tag(doc.sentences[s]));
+    ng += static_cast<long>(g.size());
+    np += static_cast<long>(p.size());
+    for (const auto& x : p) {
+      bool hit = g.count(x) > 0;
+      tp += hit;
+      ctp[std::get<2>(x)] += hit;
+      cnp[std::get<2>(x)]++;
+    }
+    for (const auto& x : g) cng[std::get<2>(x)]++;
+  }
+  auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
+  double P = np ? double(tp) / np : 0, R = ng ? double(tp) / ng : 0;
+  std::printf("sentences %zu  entities %ld\n", doc.sentences.size(), ng);
+  for (int c : {1, 3, 5}) {
+    double p = cnp[c] ? double(ctp[c]) / cnp[c] : 0, r = cng[c] ? double(ctp[c]) / cng[c] : 0;
+    std::printf("%s  P %.1f  R %.1f  F1 %.1f\n", std::string(extract::NerTagName(c).substr(2)).c_str(), 100 * p, 100 * r, 100 * f1(p, r));
+  }
+  std::printf("ALL  P %.1f  R %.1f  F1 %.1f\n", 100 * P, 100 * R, 100 * f1(P, R));
+  return 0;
+}
