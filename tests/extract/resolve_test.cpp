@@ -56,10 +56,18 @@ TEST_CASE("a person never joins a place of the same name", "[resolve]") {
   CHECK(kg::ResolveEntity(l, c) == -1);
 }
 
-TEST_CASE("the best name beats a partial hit; equal exact hits are ambiguous", "[resolve]") {
+TEST_CASE("the best name beats a partial hit; equal names are ambiguous unless one dominates", "[resolve]") {
   LocalEntity l{"Apple", EntityType::kOrganization, {"Apple"}, {}};
   std::vector<ResolveCandidate> c = {Cand(1, "Apple Inc.", EntityType::kOrganization, {"Apple Inc.", "Apple"}, {"apple"})};
   CHECK(kg::ResolveEntity(l, c) == 0);
-  c.push_back(Cand(2, "Apple", EntityType::kMisc, {"Apple"}, {"apple"}));
+  // An entity whose canonical name is the article's best name wins.
+  c.push_back(Cand(2, "Apple", EntityType::kOrganization, {"Apple"}, {"apple"}));
+  CHECK(kg::ResolveEntity(l, c) == 1);
+  // Two such entities, equally known: ambiguous, stays apart.
+  c.push_back(Cand(3, "Apple", EntityType::kOrganization, {"Apple"}, {"apple"}));
   CHECK(kg::ResolveEntity(l, c) == -1);
+  // One far better known than the other: it wins.
+  c[2].entity.mentions = 40;
+  c[1].entity.mentions = 2;
+  CHECK(kg::ResolveEntity(l, c) == 2);
 }
