@@ -17,8 +17,7 @@ void LinearModel::Build(int num_classes, float scale, std::vector<uint32_t> keys
   while (cap < keys.size() * 2) cap <<= 1;
   mask_ = cap - 1;
   slots_.assign(cap, Slot{});
-  cls_.resize(classes.size());
-  w_.resize(classes.size());
+  entries_.resize(classes.size());
   uint32_t pos = 0;
   for (size_t i = 0; i < keys.size(); ++i) {
     size_t slot = keys[i] & mask_;
@@ -27,8 +26,8 @@ void LinearModel::Build(int num_classes, float scale, std::vector<uint32_t> keys
     pos += counts[i];
   }
   for (size_t j = 0; j < classes.size(); ++j) {
-    cls_[j] = std::min<uint16_t>(classes[j], static_cast<uint16_t>(num_classes - 1));
-    w_[j] = static_cast<float>(qweights[j]) * scale;
+    entries_[j].cls = std::min<uint32_t>(classes[j], static_cast<uint32_t>(num_classes - 1));
+    entries_[j].w = static_cast<float>(qweights[j]) * scale;
   }
   s_keys_ = std::move(keys);
   s_counts_ = std::move(counts);

@@ -19,7 +19,7 @@ class LinearModel {
  public:
   int num_classes() const { return num_classes_; }
   size_t num_features() const { return s_keys_.size(); }
-  size_t num_entries() const { return cls_.size(); }
+  size_t num_entries() const { return entries_.size(); }
 
   // Feature keys are 64-bit hashes; the table keeps a 32-bit fingerprint.
   static uint32_t Fingerprint(uint64_t key) {
@@ -28,19 +28,38 @@ class LinearModel {
   }
 
   // scores[c] += sum of weights of `feats` for class c. scores has num_classes().
+  // Lookups are memory-bound (the tables are tens of MB), so the slots of a
+  // batch of features are prefetched first and resolved afterwards, letting
+  // the cache misses overlap.
   void Score(const uint64_t* feats, size_t n, float* scores) const {
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t key = Fingerprint(feats[i]);
-      size_t slot = key & mask_;
-      while (true) {
-        const Slot& s = slots_[slot];
-        if (s.key == key) {
-          const uint32_t e = s.begin + s.len;
-          for (uint32_t j = s.begin; j < e; ++j) scores[cls_[j]] += w_[j];
-          break;
+    constexpr size_t kBatch = 64;
+    uint32_t keys[kBatch];
+    const Slot* found[kBatch];
+    for (size_t base = 0; base < n; base += kBatch) {
+      const size_t m = n - base < kBatch ? n - base : kBatch;
+      for (size_t i = 0; i < m; ++i) {
+        keys[i] = Fingerprint(feats[base + i]);
+        __builtin_prefetch(&slots_[keys[i] & mask_]);
+      }
+      size_t nf = 0;
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t key = keys[i];
+        size_t slot = key & mask_;
+        while (true) {
+          const Slot& s = slots_[slot];
+          if (s.key == key) {
+            __builtin_prefetch(&entries_[s.begin]);
+            found[nf++] = &s;
+            break;
+          }
+          if (s.key == 0) break;
+          slot = (slot + 1) & mask_;
         }
-        if (s.key == 0) break;
-        slot = (slot + 1) & mask_;
+      }
+      for (size_t i = 0; i < nf; ++i) {
+        const Entry* e = &entries_[found[i]->begin];
+        const Entry* end = e + found[i]->len;
+        for (; e < end; ++e) scores[e->cls] += e->w;
       }
     }
   }
@@ -62,9 +81,12 @@ class LinearModel {
   int num_classes_ = 0;
   uint64_t mask_ = 0;
   float scale_ = 1;
+  struct Entry {
+    float w;
+    uint32_t cls;
+  };
   std::vector<Slot> slots_{Slot{}};
-  std::vector<uint16_t> cls_;
-  std::vector<float> w_;
+  std::vector<Entry> entries_;
   // Serialized form, kept for Save.
   std::vector<uint32_t> s_keys_;
   std::vector<uint8_t> s_counts_;
