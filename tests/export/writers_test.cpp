@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "export/render.h"
 #include "export/writers.h"
 #include "tests/export/fixture.h"
 #include "tests/test_util.h"
@@ -187,4 +188,34 @@ TEST_CASE("CSV output is in the neo4j-admin import layout", "[export][csv]") {
   test::TempDir dir;
   REQUIRE(WriteCsvDir(g, (dir.path() / "out").string()).ok());
   CHECK(test::ReadFile(dir.path() / "out" / "entities.csv") == files.at("entities.csv"));
+}
+
+TEST_CASE("RenderDot says clearly when Graphviz is missing", "[export][render]") {
+  const char* old_path = std::getenv("PATH");
+  const std::string saved = old_path != nullptr ? old_path : "";
+  test::TempDir dir;
+  ::setenv("PATH", dir.str().c_str(), 1);  // an empty directory: no dot anywhere
+  Status s = RenderDot(WriteDot(test::FixtureGraph()), "dot", "svg", (dir.path() / "g.svg").string());
+  ::setenv("PATH", saved.c_str(), 1);
+  CHECK(s.code() == Status::Code::kNotFound);
+  CHECK(s.message().find("apt-get install graphviz") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir.path() / "g.svg"));
+  CHECK(RenderDot("digraph {}", "dot", "gif", (dir.path() / "g.gif").string()).code() ==
+        Status::Code::kInvalidArgument);
+}
+
+TEST_CASE("RenderDot renders SVG and PNG and reports Graphviz errors", "[export][render][tool]") {
+  if (!FindProgram("dot")) {
+    std::cout << "KG_SKIP: graphviz dot not installed\n";
+    return;
+  }
+  test::TempDir dir;
+  const std::string dot = WriteDot(test::FixtureGraph());
+  REQUIRE(RenderDot(dot, "dot", "svg", (dir.path() / "g.svg").string()).ok());
+  CHECK(test::ReadFile(dir.path() / "g.svg").find("<svg") != std::string::npos);
+  REQUIRE(RenderDot(dot, "sfdp", "png", (dir.path() / "g.png").string()).ok());
+  CHECK(test::ReadFile(dir.path() / "g.png").rfind("\x89PNG", 0) == 0);
+  Status bad = RenderDot("digraph { a -> }", "dot", "svg", (dir.path() / "bad.svg").string());
+  CHECK(bad.code() == Status::Code::kIoError);
+  CHECK(bad.message().find("syntax error") != std::string::npos);
 }
