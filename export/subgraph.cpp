@@ -168,7 +168,18 @@ Result<Subgraph> Select(store::Reader& reader, const SelectOptions& opt) {
       }
       frontier = std::move(next);
     }
-    // Facts between two selected entities found at the last hop only from one side.
+    // Facts among the entities reached at the last hop (an ego network holds
+    // them too): their subject is in the last frontier, so scan by subject.
+    for (EntityId x : frontier) {
+      store::TriplePattern p;
+      p.subject = x;
+      Status s = reader.ScanFacts(p, [&](const Fact& f) {
+        if (keep_entities.count(f.object)) consider(f);
+        return true;
+      });
+      if (!s.ok()) return s;
+    }
+    // Keep only facts whose two ends were both reached.
     std::vector<SubFact> kept;
     for (SubFact& sf : facts) {
       if (keep_entities.count(sf.fact.subject) && keep_entities.count(sf.fact.object)) kept.push_back(std::move(sf));

@@ -226,12 +226,13 @@ TEST_CASE("select reads views: as of, center, since, min support, type, max node
   center.depth = 1;
   auto gc = Select(*r3, center);
   REQUIRE(gc.ok());
-  CHECK(gc->facts.size() == 2);
+  CHECK(gc->facts.size() == 3);  // warn, not supply, and disagree_with between the two neighbours
   CHECK(gc->entities.size() == 3);
   center.depth = 2;
   gc = Select(*r3, center);
   REQUIRE(gc.ok());
-  CHECK(gc->facts.size() == 4);  // + disagree_with, meet via Rubio and Pentagon
+  CHECK(gc->facts.size() == 4);  // + meet (Zelensky, two hops away)
+  CHECK(gc->entities.size() == 4);
   center.center = "Nobody";
   CHECK(Select(*r3, center).status().code() == Status::Code::kNotFound);
 
