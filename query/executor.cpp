@@ -60,6 +60,17 @@ class Ctx {
     if (!s.ok() && status.ok()) status = s;
   }
 
+  // The entity, or null when it is not visible in this view.
+  std::shared_ptr<const Entity> TryLoad(EntityId id) {
+    auto it = entities_.find(id);
+    if (it != entities_.end()) return it->second;
+    auto got = reader.GetEntity(id);
+    if (!got) return nullptr;
+    auto e = std::make_shared<const Entity>(std::move(*got));
+    entities_.emplace(id, e);
+    return e;
+  }
+
   std::shared_ptr<const Entity> Load(EntityId id) {
     auto it = entities_.find(id);
     if (it != entities_.end()) return it->second;
@@ -620,8 +631,9 @@ class MatchOp : public Operator {
         if (!ctx_.Tick()) return false;
         if (!NodeOk(n, id, row)) continue;
         // The alias index may still point at a merged-away id: skip the invisible.
-        if (!ctx_.reader.GetEntity(id)) continue;
-        slot = Node(id);
+        auto entity = ctx_.TryLoad(id);
+        if (!entity) continue;
+        slot = Value::Node(NodeValue{id, entity});
         if (!Run(i + 1, row)) return false;
       }
       return true;
@@ -827,30 +839,47 @@ class MatchOp : public Operator {
     auto record = [&](EntityId from, EntityId to, const Fact& f) {
       if (seen.insert({f.id, from}).second) edges.push_back({from, to, std::make_shared<const Fact>(f)});
     };
+    // Which end to expand first: the one with fewer relationships (probed up
+    // to kProbe), so a hub endpoint is not scanned when the other end meets
+    // it in one step. Later levels expand the smaller frontier.
+    constexpr uint64_t kProbe = 64;
+    auto probe = [&](EntityId x, Direction d) {
+      uint64_t n = 0;
+      (void)ForEachAdjacent(x, r.types, d, std::nullopt, [&](const Fact&, EntityId) { return ++n < kProbe; });
+      return n;
+    };
+    bool first_forward = probe(a, r.direction) <= probe(b, back);
+    if (ctx_.failed()) return false;
+    bool first = true;
     while (!met && lf + lb < r.max_hops && !ff.empty() && !fb.empty()) {
-      bool forward = ff.size() <= fb.size();
+      bool forward = first ? first_forward : ff.size() <= fb.size();
+      first = false;
       auto& dist = forward ? df : db;
       auto& other_dist = forward ? db : df;
       auto& frontier = forward ? ff : fb;
       int level = forward ? lf : lb;
       std::vector<EntityId> next;
       for (EntityId x : frontier) {
-        bool ok = ForEachAdjacent(x, r.types, forward ? r.direction : back, std::nullopt,
-                                  [&](const Fact& f, EntityId y) {
-                                    if (!RelOk(r, f, row)) return true;
-                                    auto it = dist.find(y);
-                                    if (it == dist.end()) {
-                                      dist.emplace(y, level + 1);
-                                      next.push_back(y);
-                                    } else if (it->second != level + 1) {
-                                      return true;  // not on a shortest path
-                                    }
-                                    if (forward) record(x, y, f);
-                                    else record(y, x, f);
-                                    if (other_dist.count(y)) met = true;
-                                    return true;
-                                  });
-        if (!ok) return false;
+        (void)ForEachAdjacent(x, r.types, forward ? r.direction : back, std::nullopt,
+                              [&](const Fact& f, EntityId y) {
+                                if (!RelOk(r, f, row)) return true;
+                                auto it = dist.find(y);
+                                if (it == dist.end()) {
+                                  dist.emplace(y, level + 1);
+                                  next.push_back(y);
+                                } else if (it->second != level + 1) {
+                                  return true;  // not on a shortest path
+                                }
+                                if (forward) record(x, y, f);
+                                else record(y, x, f);
+                                if (other_dist.count(y)) met = true;
+                                // No meeting before this level means every path is longer
+                                // than lf + lb, so the first meeting edge already closes a
+                                // shortest path; only allShortestPaths needs the whole level.
+                                return s.all || !met;
+                              });
+        if (ctx_.failed()) return false;
+        if (met && !s.all) break;
       }
       frontier.swap(next);
       (forward ? lf : lb) = level + 1;
