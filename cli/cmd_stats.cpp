@@ -133,6 +133,12 @@ void RunStats(const GlobalOptions& g, const StatsOptions& o) {
   uint64_t facts = rows->empty() ? 0 : rows->back().facts;
   auto stats = st->Stats();
   if (!stats.ok()) throw Fail(cmd, stats.status().ToString(), ExitCodeFor(stats.status()));
+  if (o.as_of.empty()) {
+    // The latest state: the store's own counters (they also reflect kg merge).
+    articles = stats->articles;
+    entities = stats->entities;
+    facts = stats->facts;
+  }
 
   ArticleSeq before = as_of > 0 ? as_of - 1 : 0;
   if (!o.compare.empty()) {

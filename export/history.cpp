@@ -147,7 +147,9 @@ Result<ArticleSeq> ResolvePoint(store::Reader& reader, std::string_view spec) {
     // articles and retraction entries never end the prefix).
     ArticleSeq point = 0;
     Status s = reader.ScanLog([&](const store::LogEntry& e) {
-      if (e.kind == store::LogEntry::Kind::kArticle && !e.article.date.empty() && e.article.date > spec) {
+      // Only the day counts: "2019-10-03T14:00" is on 2019-10-03.
+      if (e.kind == store::LogEntry::Kind::kArticle && !e.article.date.empty() &&
+          e.article.date.compare(0, 10, spec) > 0) {
         return false;
       }
       point = e.seq;

@@ -108,7 +108,8 @@ struct GrowthRow {
   bool retraction = false;
   std::string article_id;
   std::string date;
-  uint64_t entities = 0;                   // visible after this entry
+  uint64_t entities = 0;                   // visible after this entry (running sum of new
+                                           // entities: a later kg merge is not subtracted)
   uint64_t facts = 0;
   uint64_t new_entities = 0;
   uint64_t new_facts = 0;
