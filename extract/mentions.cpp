@@ -140,11 +140,61 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
   a->mentions.clear();
   a->token_mention.assign(doc.sentences.size(), {});
   a->has_tree = false;
+  // Pass 1: tag every sentence. Pass 2 (label consistency): a name the tagger
+  // found somewhere in the article is a name wherever else it is written
+  // capitalised, with the class it got most often.
+  a->ner.reserve(doc.sentences.size());
+  std::unordered_map<std::string, std::array<int, kNerClasses>> name_classes;
+  for (const auto& s : doc.sentences) {
+    a->ner.push_back(ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s));
+    const auto& tags = a->ner.back();
+    for (size_t i = 0; i < tags.size();) {
+      if (tags[i] == 0 || tags[i] % 2 == 0) {
+        ++i;
+        continue;
+      }
+      size_t j = i + 1;
+      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
+      if (j - i <= 4) {
+        std::string key;
+        for (size_t q = i; q < j; ++q) key += (q > i ? " " : "") + s.tokens[q].form;
+        name_classes[key][static_cast<size_t>((tags[i] - 1) / 2)]++;
+      }
+      i = j;
+    }
+  }
+  if (!name_classes.empty()) {
+    for (size_t si = 0; si < doc.sentences.size(); ++si) {
+      const auto& s = doc.sentences[si];
+      auto& tags = a->ner[si];
+      for (size_t i = 0; i < tags.size(); ++i) {
+        if (tags[i] != 0 || !IsCap(s.tokens[i].form) || s.tokens[i].upos != "PROPN") continue;
+        size_t best_len = 0;
+        int best_cls = -1;
+        std::string key;
+        for (size_t k = 0; k < 4 && i + k < tags.size() && tags[i + k] == 0; ++k) {
+          key += (k > 0 ? " " : "") + s.tokens[i + k].form;
+          auto it = name_classes.find(key);
+          if (it == name_classes.end()) continue;
+          best_len = k + 1;
+          best_cls = static_cast<int>(std::max_element(it->second.begin(), it->second.end()) - it->second.begin());
+        }
+        // Do not cut a longer capitalised run ("Boeing" inside "Boeing Commercial Airplanes").
+        if (best_len == 0 || (i + best_len < tags.size() && IsCap(s.tokens[i + best_len].form) &&
+                              s.tokens[i + best_len].upos == "PROPN")) {
+          continue;
+        }
+        tags[i] = 1 + 2 * best_cls;
+        for (size_t k = 1; k < best_len; ++k) tags[i + k] = 2 + 2 * best_cls;
+        i += best_len - 1;
+      }
+    }
+  }
   for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
     const nlp::Sentence& s = doc.sentences[si];
     const uint32_t n = static_cast<uint32_t>(s.tokens.size());
     if (n > 0 && s.tokens[0].head >= 0) a->has_tree = true;
-    std::vector<int> tags = ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s);
+    const std::vector<int>& tags = a->ner[si];
     a->token_mention[si].assign(n, -1);
     // Named spans from IOB2.
     std::vector<size_t> sent_mentions;

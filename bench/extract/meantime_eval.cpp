@@ -72,6 +72,20 @@ int main(int argc, char** argv) {
   }
   std::vector<GoldMention> gold;
   std::vector<std::vector<std::pair<uint64_t, uint64_t>>> annotated(articles.size());  // every gold entity span
+  // Named mentions: syntactic type NAM or PRE.NAM, plus mentions with no
+  // syntactic type whose exact text is annotated NAM elsewhere in the corpus
+  // (about a third of the names, e.g. most "Boeing", carry no type).
+  std::set<std::string> nam_texts;
+  {
+    std::ifstream in(dir + "/gold_annotations.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      auto j = nlohmann::json::parse(line);
+      for (const auto& m : j["mentions"]) {
+        if (m.value("kind", "") == "entity" && m.value("syntactic_type", "") == "NAM") nam_texts.insert(m.value("text", ""));
+      }
+    }
+  }
   {
     std::ifstream in(dir + "/gold_annotations.jsonl");
     for (std::string line; std::getline(in, line);) {
@@ -82,7 +96,9 @@ int main(int argc, char** argv) {
       for (const auto& m : j["mentions"]) {
         if (m.value("kind", "") != "entity") continue;
         annotated[it->second].emplace_back(m["start"].get<uint64_t>(), m["end"].get<uint64_t>());
-        if (m.value("syntactic_type", "") != "NAM") continue;
+        const bool has_type = m.contains("syntactic_type") && m["syntactic_type"].is_string();
+        const std::string syn = has_type ? m["syntactic_type"].get<std::string>() : "";
+        if (!(syn == "NAM" || syn == "PRE.NAM" || (!has_type && nam_texts.count(m.value("text", ""))))) continue;
         std::string t = m.value("type", "");
         EntityType et;
         if (t == "PER") et = EntityType::kPerson;
