@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   kg::cli::AddBlameCommand(app, g);
   kg::cli::AddStatsCommand(app, g);
   kg::cli::AddRetractCommand(app, g);
+  kg::cli::AddIngestCommand(app, g);
+  kg::cli::AddEntitiesCommand(app, g);
+  kg::cli::AddMergeCommands(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

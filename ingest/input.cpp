@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "graph/extraction_json.h"
+
 namespace kg::ingest {
 
 namespace fs = std::filesystem;
@@ -188,6 +190,13 @@ void ParseJsonLine(const std::string& name, uint64_t line_no, const std::string&
   item->text = std::move(text);
 }
 
+// Inside directories only article files are read: .txt, .text, .jsonl, or no
+// extension (a README.md or a script next to the articles is not news).
+bool IsArticleFile(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return ext.empty() || ext == ".txt" || ext == ".text" || ext == ".jsonl";
+}
+
 class Inputs final : public InputSource {
  public:
   Inputs(const std::vector<std::string>& paths, std::istream& in, const InputOptions& opt)
@@ -301,7 +310,7 @@ class Inputs final : public InputSource {
         continue;
       }
       std::error_code fe;
-      if (it->is_regular_file(fe)) files.push_back(it->path().string());
+      if (it->is_regular_file(fe) && IsArticleFile(it->path())) files.push_back(it->path().string());
     }
     std::sort(files.begin(), files.end());
     pending_.insert(pending_.begin(), files.begin(), files.end());
@@ -374,7 +383,95 @@ class Inputs final : public InputSource {
   uint64_t line_no_ = 0;
 };
 
+// `kg extract --format jsonl` records: the extraction comes with the text.
+class Extracted final : public InputSource {
+ public:
+  Extracted(const std::string& path, const InputOptions& opt)
+      : path_(path), opt_(opt), file_(path, std::ios::binary) {
+    std::error_code ec;
+    total_ = fs::file_size(path, ec);
+    if (ec) total_ = 0;
+  }
+  uint64_t total_bytes() const override { return total_; }
+  bool Next(InputItem* item) override {
+    *item = InputItem();
+    if (!opened_) {
+      opened_ = true;
+      if (!file_) {
+        item->origin = path_;
+        item->error = path_ + ": cannot open: " + std::strerror(errno);
+        return true;
+      }
+    }
+    if (!file_) return false;
+    std::string line;
+    uint64_t length = 0;
+    for (;;) {
+      if (!ReadLine(file_, opt_.max_article_bytes * 4 + 1, &line, &length)) return false;
+      ++line_no_;
+      item->origin = path_ + ":" + std::to_string(line_no_);
+      if (length > opt_.max_article_bytes * 4) {
+        item->error = item->origin + ": line too long (" + Megabytes(length) + ")";
+        return true;
+      }
+      if (IsBlank(line)) continue;
+      auto rec = FromJson(line);
+      if (!rec.ok()) {
+        item->error = item->origin + ": " + rec.status().message();
+        return true;
+      }
+      if (std::string why = CheckText(rec->text); !why.empty()) {
+        item->error = item->origin + ": " + why;
+        return true;
+      }
+      item->article = std::move(rec->article);
+      item->article.date = NormalizeDate(item->article.date);
+      if (item->article.id.empty()) {
+        item->article.id = fs::path(path_).filename().string() + ":" + std::to_string(line_no_);
+      }
+      item->text = std::move(rec->text);
+      item->extraction = std::move(rec->extraction);
+      return true;
+    }
+  }
+
+ private:
+  std::string path_;
+  InputOptions opt_;
+  std::ifstream file_;
+  bool opened_ = false;
+  uint64_t line_no_ = 0;
+  uint64_t total_ = 0;
+};
+
+class Chained final : public InputSource {
+ public:
+  explicit Chained(std::vector<std::unique_ptr<InputSource>> s) : sources_(std::move(s)) {
+    for (const auto& src : sources_) total_ += src->total_bytes();
+  }
+  uint64_t total_bytes() const override { return total_; }
+  bool Next(InputItem* item) override {
+    for (; current_ < sources_.size(); ++current_) {
+      if (sources_[current_]->Next(item)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::unique_ptr<InputSource>> sources_;
+  size_t current_ = 0;
+  uint64_t total_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<InputSource> OpenExtracted(const std::string& path, const InputOptions& options) {
+  return std::make_unique<Extracted>(path, options);
+}
+
+std::unique_ptr<InputSource> Chain(std::vector<std::unique_ptr<InputSource>> sources) {
+  return std::make_unique<Chained>(std::move(sources));
+}
 
 std::unique_ptr<InputSource> OpenInputs(const std::vector<std::string>& paths, std::istream& in,
                                         const InputOptions& options) {

@@ -50,8 +50,9 @@ class InputSource {
 // `paths`: files, directories, or "-" for `in` (standard input: JSON Lines if
 // it starts with '{', else one plain-text article). Files ending in .jsonl are
 // JSON Lines with fields id, title, date, source, url, text; others are plain
-// text (id = file name, title = first line when short). In directories, hidden
-// entries are skipped and files are taken in path order.
+// text (id = file name, title = first line when short). In directories, files
+// are taken in path order; hidden entries are skipped, and only .txt, .text,
+// .jsonl and extension-less files are read (named files are always read).
 std::unique_ptr<InputSource> OpenInputs(const std::vector<std::string>& paths, std::istream& in,
                                         const InputOptions& options = InputOptions());
 
@@ -59,6 +60,9 @@ std::unique_ptr<InputSource> OpenInputs(const std::vector<std::string>& paths, s
 // line, see graph/extraction_json.h); items carry their extraction.
 std::unique_ptr<InputSource> OpenExtracted(const std::string& path,
                                            const InputOptions& options = InputOptions());
+
+// The items of each source in turn.
+std::unique_ptr<InputSource> Chain(std::vector<std::unique_ptr<InputSource>> sources);
 
 // Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates
 // and code points above U+10FFFF are invalid), or nullopt when valid.

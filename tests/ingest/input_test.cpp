@@ -45,13 +45,15 @@ TEST_CASE("a plain-text file: id is the file name, title the short first line") 
   CHECK(items[1].article.title.empty());
 }
 
-TEST_CASE("directories are read recursively in name order, hidden entries skipped") {
+TEST_CASE("directories are read recursively in name order; hidden and non-article files skipped") {
   TempDir dir;
   Write(dir.path() / "b.txt", "B text.");
   Write(dir.path() / "a" / "z.txt", "AZ text.");
   Write(dir.path() / "a" / "c.txt", "AC text.");
   Write(dir.path() / ".hidden" / "x.txt", "hidden.");
   Write(dir.path() / ".dot.txt", "hidden too.");
+  Write(dir.path() / "README.md", "not an article.");
+  Write(dir.path() / "run.sh", "echo not an article");
   auto items = ReadAll({dir.str()});
   std::vector<std::string> texts;
   for (const auto& i : items) texts.push_back(i.text);
@@ -100,7 +102,7 @@ TEST_CASE("bad files get a message naming them and the batch goes on") {
   TempDir dir;
   Write(dir.path() / "1-empty.txt", "");
   Write(dir.path() / "2-blank.txt", " \n\t\n");
-  Write(dir.path() / "3-binary.bin", std::string("PK\x03\x04\0\0data", 10));
+  Write(dir.path() / "3-binary", std::string("PK\x03\x04\0\0data", 10));
   Write(dir.path() / "4-latin1.txt", "Caf\xe9 au lait.");
   Write(dir.path() / "5-good.txt", "Good text.");
   Write(dir.path() / "6-surrogate.txt", "bad \xed\xa0\x80 surrogate");
@@ -110,7 +112,7 @@ TEST_CASE("bad files get a message naming them and the batch goes on") {
   auto name = [&](const char* f) { return (dir.path() / f).string(); };
   CHECK(items[0].error == name("1-empty.txt") + ": empty article (no text)");
   CHECK(items[1].error == name("2-blank.txt") + ": empty article (no text)");
-  CHECK(items[2].error == name("3-binary.bin") + ": binary data (NUL byte at byte offset 4)");
+  CHECK(items[2].error == name("3-binary") + ": binary data (NUL byte at byte offset 4)");
   CHECK(items[3].error == name("4-latin1.txt") + ": invalid UTF-8 at byte offset 3");
   CHECK(items[4].error.empty());
   CHECK(items[5].error == name("6-surrogate.txt") + ": invalid UTF-8 at byte offset 4");

@@ -1,0 +1,182 @@
+// `kg ingest`, `kg entities`, `kg merge`, `kg alias` run as a user would.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "store/store.h"
+#include "tests/test_util.h"
+
+using kg::test::TempDir;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs `kg ARGS` with the database in `dir`; `stdin_file` is fed on stdin.
+Run Kg(const TempDir& dir, const std::string& args, const std::string& stdin_file = "/dev/null") {
+  const std::string out = dir.str() + "/out.txt", err = dir.str() + "/err.txt";
+  const std::string cmd = std::string(KG_BINARY_DIR) + "/cli/kg --db " + dir.str() + "/kg.db " + args +
+                          " <" + stdin_file + " >" + out + " 2>" + err;
+  Run r;
+  const int st = std::system(cmd.c_str());
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = Slurp(out);
+  r.err = Slurp(err);
+  return r;
+}
+
+void Write(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+const std::string kExamples = std::string(KG_SOURCE_DIR) + "/examples";
+
+}  // namespace
+
+TEST_CASE("kg ingest examples/: articles, facts and entities land in the database; again is a no-op") {
+  TempDir dir;
+  Run r = Kg(dir, "ingest --json " + kExamples);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  auto j = nlohmann::json::parse(r.out);
+  const uint64_t articles = j["articles"];
+  CHECK(articles >= 2);
+  CHECK(j["errors"] == 0);
+  CHECK(j["new_facts"].get<uint64_t>() > 0);
+  CHECK(j["new_entities"].get<uint64_t>() > 0);
+  {
+    auto store = kg::store::Store::Open(dir.str() + "/kg.db", kg::store::OpenMode::kReadOnly);
+    REQUIRE(store.ok());
+    auto reader = store.value()->NewReader();
+    CHECK(reader->LastSeq() == articles);
+    CHECK_FALSE(reader->FindByName("Ukraine").empty());
+    CHECK(reader->FindArticle("us-ukraine-rift.txt"));
+    auto st = store.value()->Stats();
+    REQUIRE(st.ok());
+    CHECK(st->facts == j["new_facts"].get<uint64_t>());
+  }
+  r = Kg(dir, "ingest " + kExamples);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("ingested 0 articles"));
+  CHECK_THAT(r.out, Catch::Contains(std::to_string(articles) + " skipped (already in the graph)"));
+}
+
+TEST_CASE("kg ingest: bad inputs are named, the rest is ingested, the exit status says so") {
+  TempDir dir;
+  const std::string in = dir.str() + "/in";
+  std::filesystem::create_directories(in);
+  Write(in + "/a-good.txt", "Acme Corp bought Globex in Paris.\n");
+  Write(in + "/b-empty.txt", "");
+  Write(in + "/c-binary.txt", std::string("\x7f" "ELF\0\0\0", 7));
+  Write(in + "/d-latin1.txt", "Caf\xe9 Paris.");
+  Write(in + "/e-news.jsonl", "{\"id\": \"n1\", \"text\": \"Kyiv welcomed the plan.\"}\n{oops\n");
+  Run r = Kg(dir, "ingest --json " + in + " " + dir.str() + "/missing.txt");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains(in + "/b-empty.txt: empty article"));
+  CHECK_THAT(r.err, Catch::Contains(in + "/c-binary.txt: binary data"));
+  CHECK_THAT(r.err, Catch::Contains(in + "/d-latin1.txt: invalid UTF-8 at byte offset 3"));
+  CHECK_THAT(r.err, Catch::Contains(in + "/e-news.jsonl:2: malformed JSON"));
+  CHECK_THAT(r.err, Catch::Contains(dir.str() + "/missing.txt: no such file or directory"));
+  CHECK_THAT(r.err, Catch::Contains("5 inputs could not be ingested"));
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["articles"] == 2);
+  CHECK(j["errors"] == 5);
+}
+
+TEST_CASE("kg ingest - reads stdin; nothing to ingest is a usage error") {
+  TempDir dir;
+  Write(dir.str() + "/story.txt", "Ukraine and Poland signed a treaty.\n");
+  Run r = Kg(dir, "ingest --json -", dir.str() + "/story.txt");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out)["articles"] == 1);
+  r = Kg(dir, "ingest");
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("nothing to ingest"));
+}
+
+TEST_CASE("kg ingest fails at once with exit status 3 while another process writes") {
+  TempDir dir;
+  auto holder = kg::store::Store::Open(dir.str() + "/kg.db", kg::store::OpenMode::kReadWrite);
+  REQUIRE(holder.ok());
+  Write(dir.str() + "/story.txt", "Ukraine and Poland signed a treaty.\n");
+  Run r = Kg(dir, "ingest " + dir.str() + "/story.txt");
+  CHECK(r.status == 3);
+  CHECK_THAT(r.err, Catch::Contains("kg ingest: database " + dir.str() + "/kg.db is locked by another kg process (pid"));
+  // Readers still work meanwhile.
+  r = Kg(dir, "entities");
+  CHECK(r.status == 0);
+}
+
+TEST_CASE("kg ingest --jobs 1 and --jobs 3 build the same graph") {
+  TempDir a, b;
+  REQUIRE(Kg(a, "ingest --jobs 1 " + kExamples).status == 0);
+  REQUIRE(Kg(b, "ingest --jobs 3 " + kExamples).status == 0);
+  Run ea = Kg(a, "entities --json"), eb = Kg(b, "entities --json");
+  REQUIRE(ea.status == 0);
+  CHECK(ea.out.size() > 100);
+  CHECK(ea.out == eb.out);
+}
+
+TEST_CASE("kg entities: types, limits, order; kg alias and kg merge correct resolution") {
+  TempDir dir;
+  REQUIRE(Kg(dir, "ingest " + kExamples).status == 0);
+  Run r = Kg(dir, "entities --type place --limit 3 --json");
+  REQUIRE(r.status == 0);
+  auto places = nlohmann::json::parse(r.out);
+  REQUIRE(places.size() >= 2);
+  CHECK(places.size() <= 3);
+  for (size_t i = 0; i < places.size(); ++i) {
+    CHECK(places[i]["type"] == "place");
+    if (i > 0) CHECK(places[i - 1]["mentions"].get<uint64_t>() >= places[i]["mentions"].get<uint64_t>());
+  }
+  CHECK(Kg(dir, "entities --type nonsense").status == 2);
+  r = Kg(dir, "entities");
+  CHECK_THAT(r.out, Catch::StartsWith("ID      TYPE          MENTIONS  NAME\n"));
+
+  // alias: a new name for the top place.
+  const std::string top = places[0]["name"];
+  const uint64_t top_id = places[0]["id"];
+  r = Kg(dir, "alias \"The Homeland\" \"" + top + "\"");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  auto all = nlohmann::json::parse(Kg(dir, "entities --json").out);
+  bool has_alias = false;
+  for (const auto& e : all) {
+    if (e["id"] == top_id) {
+      for (const auto& a : e["aliases"]) has_alias = has_alias || a == "The Homeland";
+    }
+  }
+  CHECK(has_alias);
+
+  // merge: the second place into the first, by id.
+  const uint64_t second_id = places[1]["id"];
+  const uint64_t total = places[0]["mentions"].get<uint64_t>() + places[1]["mentions"].get<uint64_t>();
+  r = Kg(dir, "merge '#" + std::to_string(top_id) + "' " + std::to_string(second_id));
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("merged "));
+  auto after = nlohmann::json::parse(Kg(dir, "entities --json").out);
+  CHECK(after.size() == all.size() - 1);
+  for (const auto& e : after) {
+    CHECK(e["id"] != second_id);
+    if (e["id"] == top_id) CHECK(e["mentions"] == total);
+  }
+  r = Kg(dir, "merge \"No Such Entity\" " + std::to_string(top_id));
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("no entity named \"No Such Entity\""));
+}
