@@ -10,10 +10,17 @@
 namespace kg::cli {
 namespace {
 
-void RunShow(const GlobalOptions& g, const std::string& spec, bool json) {
+void RunShow(const GlobalOptions& g, const std::string& spec, const std::string& as_of, bool json) {
   const std::string cmd = "show";
   auto st = OpenStore(g, cmd, store::OpenMode::kReadOnly);
   auto reader = st->NewReader();
+  if (!as_of.empty()) {
+    auto p = exports::ResolvePoint(*reader, as_of);
+    if (!p.ok()) throw Fail(cmd, "--as-of: " + p.status().message(), kExitUsage);
+    store::View v;
+    v.as_of = *p;
+    reader = st->NewReader(v);
+  }
   auto seq = exports::ResolveArticle(*reader, spec);
   if (!seq.ok()) throw Fail(cmd, seq.status().message(), ExitCodeFor(seq.status()));
   auto report = exports::ShowArticle(*reader, *seq);
@@ -74,6 +81,9 @@ void RunShow(const GlobalOptions& g, const std::string& spec, bool json) {
     }
     if (n == 0) std::cout << "  (none)\n";
   }
+  if (e.retracted && report->facts.empty()) {
+    std::cout << "\n(this article was retracted: add --as-of with a point before its retraction, see kg log)\n";
+  }
 }
 
 }  // namespace
@@ -81,10 +91,12 @@ void RunShow(const GlobalOptions& g, const std::string& spec, bool json) {
 void AddShowCommand(CLI::App& app, GlobalOptions& g) {
   auto spec = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
+  auto as_of = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("show", "What one article contributed: new and reinforced facts, with sentences");
   sub->add_option("article", *spec, "Article id or seq (see kg log)")->required();
+  sub->add_option("--as-of", *as_of, "As after this point (e.g. before the article was retracted)");
   sub->add_flag("--json", *json, "JSON instead of text");
-  sub->callback([&g, spec, json] { RunShow(g, *spec, *json); });
+  sub->callback([&g, spec, as_of, json] { RunShow(g, *spec, *as_of, *json); });
 }
 
 }  // namespace kg::cli
