@@ -159,6 +159,8 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         std::string key;
         for (size_t q = i; q < j; ++q) key += (q > i ? " " : "") + s.tokens[q].form;
         name_classes[key][static_cast<size_t>((tags[i] - 1) / 2)]++;
+        // A person's surname alone names the person too ("Jobs").
+        if (tags[i] == 1 && j - i >= 2 && IsCap(s.tokens[j - 1].form)) name_classes[s.tokens[j - 1].form][0]++;
       }
       i = j;
     }
@@ -168,7 +170,10 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       const auto& s = doc.sentences[si];
       auto& tags = a->ner[si];
       for (size_t i = 0; i < tags.size(); ++i) {
-        if (tags[i] != 0 || !IsCap(s.tokens[i].form) || s.tokens[i].upos != "PROPN") continue;
+        // Capitalised mid-sentence words count even when the tagger made them
+        // common nouns ("Jobs"); at the start of a sentence only proper nouns.
+        if (tags[i] != 0 || !IsCap(s.tokens[i].form)) continue;
+        if (s.tokens[i].upos != "PROPN" && (i == 0 || (s.tokens[i].upos != "NOUN" && s.tokens[i].upos != "X"))) continue;
         size_t best_len = 0;
         int best_cls = -1;
         std::string key;
@@ -533,6 +538,26 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a) {
       }
     }
     if (best >= 0) a->entities[e].type = static_cast<EntityType>(best);
+    // The head word of a name often says what it names: "Singapore
+    // Airlines", "Apple Inc." are organisations, "Changi Airport", "Atlantic
+    // Ocean" places, whatever the tagger made of their first word.
+    {
+      static constexpr std::array<std::string_view, 40> kOrgHeads = {
+          "airlines", "airways", "air", "inc", "inc.", "corp", "corp.", "corporation", "co.", "ltd", "ltd.", "plc",
+          "llc", "group", "company", "university", "college", "bank", "agency", "office", "ministry", "department",
+          "council", "committee", "party", "army", "navy", "force", "news", "times", "post", "journal", "association",
+          "institute", "foundation", "commission", "federation", "union", "club", "systems"};
+      static constexpr std::array<std::string_view, 16> kPlaceHeads = {
+          "airport", "ocean", "sea", "river", "mountain", "mountains", "island", "islands", "street", "county",
+          "province", "city", "valley", "lake", "bay", "peninsula"};
+      for (const auto& name : a->entities[e].names) {
+        auto w = Words(name);
+        if (w.size() < 2) continue;
+        std::string last = Lower(w.back());
+        if (In(kOrgHeads, last) && a->entities[e].type != EntityType::kPerson) a->entities[e].type = EntityType::kOrganization;
+        if (In(kPlaceHeads, last) && a->entities[e].type != EntityType::kPerson) a->entities[e].type = EntityType::kPlace;
+      }
+    }
     // News names a person in full (or with a title) at least once; a "person"
     // only ever named by one bare word that is not a known first name is far
     // more often a company or a place the tagger took for a surname

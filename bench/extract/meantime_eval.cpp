@@ -208,6 +208,17 @@ int main(int argc, char** argv) {
         }
       }
       found_gold += ok;
+      if (!ok && std::getenv("KG_BENCH_DEBUG") != nullptr) {
+        std::string t = articles[g.article]["text"].get<std::string>();
+        std::u32string& cs = chars[g.article];
+        std::string w;
+        for (uint64_t q = g.begin; q < g.end && q < cs.size(); ++q) w.push_back(static_cast<char>(cs[q] < 128 ? cs[q] : '?'));
+        std::string got = "-";
+        for (const auto& [a, pb, pe, t] : pred) {
+          if (a == g.article && pb < g.end && g.begin < pe) got = std::string(EntityTypeName(t)) + ":" + std::to_string(pb) + "-" + std::to_string(pe);
+        }
+        std::printf("MISS %s %s got %s\n", std::string(EntityTypeName(g.type)).c_str(), w.c_str(), got.c_str());
+      }
     }
     double lp = judged ? double(correct) / judged : 0, lr = double(found_gold) / static_cast<double>(gold.size());
     std::printf("named-mention (lenient, judged) P %.1f  R %.1f  F1 %.1f\n", 100 * lp, 100 * lr, 100 * f1(lp, lr));
