@@ -495,6 +495,14 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a) {
       int best = -1, best_last = -1;
       for (size_t k = 0; k < a->entities.size(); ++k) {
         const auto& ew = ent_words[k];
+        // The surname of a person named in full earlier is that person,
+        // whatever the tagger typed it ("Vance's" after "JD Vance").
+        if (words.size() == 1 && ew.size() > 1 && a->entities[k].type == EntityType::kPerson &&
+            words[0] == ew.back() && last_mention_of_entity[k] > best_last) {
+          best = static_cast<int>(k);
+          best_last = last_mention_of_entity[k];
+          continue;
+        }
         if (!TypesCompatible(a->entities[k].type, m.type)) continue;
         bool match = false;
         if (m.type == EntityType::kPerson || a->entities[k].type == EntityType::kPerson) {

@@ -325,6 +325,9 @@ void AddWordNet(kg::extract::Gazetteer& g, const std::string& dir, std::ostream&
       if (IsCap(noun) || noun.find('_') != std::string::npos || verb.find('_') != std::string::npos) continue;
       size_t cp = CommonPrefix(noun, verb);
       if (cp < 3 && noun != verb) continue;
+      // A noun identical to its verb is an event only in the act/event files
+      // ("attack", "visit"), not "price" or "post".
+      if (noun == verb && s.lexfile != 4 && s.lexfile != 11) continue;
       auto& slot = nom[noun];
       if (slot.second.empty() || cp > slot.first) slot = {cp, verb};
     }
