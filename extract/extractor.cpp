@@ -132,7 +132,7 @@ class FactBuilder {
           best_person = person;
         }
       }
-      if (best >= 0 && (best_person || t.upos == "PROPN")) {
+      if (best >= 0 && best_person) {
         const MentionSpan& ms = a_.mentions[static_cast<size_t>(best)];
         return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
       }

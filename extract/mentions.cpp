@@ -195,6 +195,22 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       }
     }
   }
+  // Nationalities and groups ("Ukrainian", "Russians"): the tagger has no
+  // training data for them; the gazetteer's demonyms (WordNet) name them.
+  if (ner != nullptr) {
+    for (size_t si = 0; si < doc.sentences.size(); ++si) {
+      const auto& s = doc.sentences[si];
+      auto& tags = a->ner[si];
+      for (size_t i = 0; i < tags.size(); ++i) {
+        const nlp::Token& t = s.tokens[i];
+        if (tags[i] != 0 || !IsCap(t.form)) continue;
+        if (t.upos != "ADJ" && t.upos != "PROPN" && t.upos != "NOUN") continue;
+        uint8_t g = ner->gazetteer().Lookup(Lower(t.form));
+        if ((g & 0x08) == 0 || (g & 0x07) != 0) continue;
+        tags[i] = 7;  // B-NORP
+      }
+    }
+  }
   for (uint32_t si = 0; si < doc.sentences.size(); ++si) {
     const nlp::Sentence& s = doc.sentences[si];
     const uint32_t n = static_cast<uint32_t>(s.tokens.size());

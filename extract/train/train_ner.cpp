@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/ner.h"
+#include "extract/nlp/pipeline.h"
 
 namespace {
 
@@ -451,6 +452,34 @@ int main(int argc, char** argv) {
   }
   std::cerr << "gazetteer: " << tagger.gazetteer().size() << " phrases\n";
   auto train = ReadIob2(opt["--uner"], opt.count("--ud") ? opt["--ud"] : "");
+  // --annotate MODEL_DIR: POS from our own tagger instead of gold, so that
+  // training sees the tags it will see at run time.
+  auto annotate = [&](std::vector<NerTagger::Example>& data) {
+    if (!opt.count("--annotate")) return;
+    std::string err;
+    auto p = kg::nlp::Pipeline::Load(opt["--annotate"], &err);
+    if (!p) {
+      std::cerr << "kg-train-ner: --annotate: " << err << "\n";
+      std::exit(1);
+    }
+    kg::nlp::Document doc;
+    for (auto& ex : data) {
+      kg::nlp::Sentence s;
+      for (auto t : ex.sentence.tokens) {
+        t.begin = static_cast<uint32_t>(doc.text.size());
+        doc.text += t.form;
+        t.end = static_cast<uint32_t>(doc.text.size());
+        doc.text += " ";
+        s.tokens.push_back(t);
+      }
+      doc.sentences.push_back(std::move(s));
+    }
+    p->Annotate(doc);
+    for (size_t i = 0; i < data.size(); ++i) {
+      for (size_t k = 0; k < data[i].sentence.tokens.size(); ++k) data[i].sentence.tokens[k].upos = doc.sentences[i].tokens[k].upos;
+    }
+  };
+  annotate(train);
   if (opt.count("--gum-ner")) {
     auto gum = ReadGumNer(opt["--gum-ner"]);
     std::cerr << "GUM: " << gum.size() << " sentences\n";
@@ -484,6 +513,7 @@ int main(int argc, char** argv) {
   tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
   if (opt.count("--dev")) {
     auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");
+    annotate(dev);
     std::cerr << "dev F1 (PER/ORG/LOC exact span, gold POS): " << EvalF1(tagger, dev) * 100 << "\n";
   }
   auto st = tagger.Save(opt["--out"]);

@@ -125,3 +125,16 @@ TEST_CASE("reported speech: attribution on the inner fact and a speech fact", "[
   }
   CHECK(inner);
 }
+
+TEST_CASE("nationality adjectives are group entities; titles give affiliations", "[extract]") {
+  auto doc = kg::test::Parsed({"Ukrainian ADJ 2 amod | officials:official NOUN 3 nsubj | met:meet VERB 0 root | "
+                               "U.S. PROPN 5 compound | Secretary PROPN 7 compound | Marco PROPN 7 flat | Rubio PROPN 3 obj | . PUNCT 3 punct"});
+  auto x = ExtractFromDocument(doc, Ner(), Lex(), false);
+  bool group = false;
+  for (const auto& e : x.entities) group = group || (e.name == "Ukrainian" && e.type == EntityType::kGroup);
+  CHECK(group);
+  auto f = Facts(x);
+  CHECK(Has(f, "Ukrainian officials | meet | Marco Rubio"));
+  CHECK(Has(f, "Marco Rubio | has_title | Secretary"));
+  CHECK(Has(f, "Marco Rubio | affiliated_with | U.S."));
+}
