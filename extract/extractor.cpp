@@ -238,9 +238,50 @@ bool IsPersonish(const Extraction& x, int e) {
                     x.entities[static_cast<size_t>(e)].type == EntityType::kOrganization);
 }
 
+// Maps byte offsets in `sanitized` (the pipeline's copy of the text, with
+// every invalid UTF-8 byte replaced by U+FFFD, 3 bytes) back to `original`.
+std::vector<uint64_t> OffsetMap(std::string_view original, std::string_view sanitized) {
+  std::vector<uint64_t> map(sanitized.size() + 1, original.size());
+  size_t i = 0, j = 0;
+  while (j < sanitized.size() && i < original.size()) {
+    auto lead = static_cast<unsigned char>(original[i]);
+    size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+    if (i + len <= original.size() && j + len <= sanitized.size() &&
+        original.substr(i, len) == sanitized.substr(j, len)) {
+      for (size_t k = 0; k < len; ++k) map[j + k] = i + k;
+      i += len;
+      j += len;
+    } else if (sanitized.substr(j, 3) == "\xEF\xBF\xBD") {
+      for (size_t k = 0; k < 3; ++k) map[j + k] = i;
+      i += 1;
+      j += 3;
+    } else {
+      map[j] = i;
+      ++i;
+      ++j;
+    }
+  }
+  map[sanitized.size()] = original.size();
+  return map;
+}
+
 Extraction ExtractorImpl::Extract(std::string_view text) const {
   nlp::Document doc = Analyze(text);
-  return internal::ExtractFromDocument(doc, ner_.get(), lex_, options_.entities_only);
+  Extraction x = internal::ExtractFromDocument(doc, ner_.get(), lex_, options_.entities_only);
+  if (doc.text != text) {
+    // Offsets must point into the caller's text, not the repaired copy.
+    auto map = OffsetMap(text, doc.text);
+    auto fix = [&](uint64_t o) { return map[std::min<uint64_t>(o, map.size() - 1)]; };
+    for (auto& s : x.sentences) {
+      s.begin = fix(s.begin);
+      s.end = std::max(s.begin, fix(s.end));
+    }
+    for (auto& m : x.mentions) {
+      m.begin = fix(m.begin);
+      m.end = std::max(m.begin, fix(m.end));
+    }
+  }
+  return x;
 }
 
 }  // namespace

@@ -41,7 +41,15 @@ TEST_CASE("extraction is total: empty, binary and huge inputs", "[extract]") {
   std::string junk;
   for (int i = 0; i < 3000; ++i) junk += static_cast<char>((i * 7919) % 256);
   auto x = Ex()->Extract(junk);
-  for (const auto& m : x.mentions) CHECK(m.end <= junk.size() + junk.size() * 2);
+  for (const auto& m : x.mentions) CHECK((m.begin <= m.end && m.end <= junk.size()));
+  for (const auto& s : x.sentences) CHECK((s.begin <= s.end && s.end <= junk.size()));
+  // Offsets point into the text as given, even around invalid UTF-8.
+  std::string bad = "Rubio \xff\xfe met Vance in Kyiv.";
+  auto y = Ex()->Extract(bad);
+  for (const auto& m : y.mentions) {
+    std::string w = bad.substr(m.begin, m.end - m.begin);
+    CHECK((w == "Rubio" || w == "Vance" || w == "Kyiv"));
+  }
   std::string long_sentence;
   for (int i = 0; i < 2000; ++i) long_sentence += "Rubio met Vance and ";
   CHECK_NOTHROW(Ex()->Extract(long_sentence));
