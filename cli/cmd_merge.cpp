@@ -2,6 +2,7 @@
 // applied to every later article:
 //   kg merge A B          B is the same entity as A (A is kept)
 //   kg alias NAME ENTITY  NAME also refers to ENTITY
+//   kg split ENTITY NAME...  those names are another entity
 // An entity is given by name (resolved through the alias index) or as #ID.
 #include <iostream>
 
@@ -74,6 +75,30 @@ void AddMergeCommands(CLI::App& app, GlobalOptions& g) {
       Status s = store->AddAlias(id, *name);
       if (!s.ok()) throw Fail("alias", s.ToString(), ExitCodeFor(s));
       if (!g.quiet) std::cout << "\"" << *name << "\" now names " << what << "\n";
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand(
+        "split", "Declare that some names of ENTITY denote another entity: they, and the articles "
+                 "that used only them, move to a new entity");
+    auto entity = std::make_shared<std::string>();
+    auto names = std::make_shared<std::vector<std::string>>();
+    cmd->add_option("ENTITY", *entity, "The entity (name or #ID)")->required();
+    cmd->add_option("NAME", *names, "The names to split off (aliases of ENTITY)")->required();
+    cmd->callback([entity, names, &g]() {
+      auto store = OpenStore(g, "split", store::OpenMode::kReadWrite);
+      auto reader = store->NewReader();
+      const EntityId id = ResolveEntityArg(*reader, "split", *entity);
+      const std::string what = Describe(*reader, id);
+      reader.reset();
+      auto r = store->SplitEntity(id, *names);
+      if (!r.ok()) throw Fail("split", r.status().ToString(), ExitCodeFor(r.status()));
+      if (!g.quiet) {
+        reader = store->NewReader();
+        auto e = reader->GetEntity(r.value());
+        std::cout << "split " << Describe(*reader, r.value()) << " off " << what << ": "
+                  << (e ? e->mentions : 0) << " mentions moved\n";
+      }
     });
   }
 }

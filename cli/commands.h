@@ -36,7 +36,7 @@ std::unique_ptr<store::Store> OpenStore(const GlobalOptions& g, const std::strin
                                         store::OpenMode mode);
 
 void AddIngestCommand(CLI::App& app, GlobalOptions& g);
-// kg merge A B and kg alias NAME ENTITY (cli/cmd_merge.cpp).
+// kg merge A B, kg alias NAME ENTITY, kg split ENTITY NAME... (cli/cmd_merge.cpp).
 void AddMergeCommands(CLI::App& app, GlobalOptions& g);
 void AddQueryCommand(CLI::App& app, GlobalOptions& g);
 void AddExportCommand(CLI::App& app, GlobalOptions& g);

@@ -278,12 +278,33 @@ inline std::string MentionKey(EntityId e, ArticleSeq seq, uint32_t begin) {
   codec::PutU32(&k, begin);
   return k;
 }
-// entity_seen: eid(8) seq(8) -> mention count (varint)
+// entity_seen: eid(8) seq(8) -> mention count (varint), then the normalised
+// names the article used for the entity (varint n, strings; used by split).
 inline std::string SeenKey(EntityId e, ArticleSeq seq) {
   std::string k;
   codec::PutU64(&k, e);
   codec::PutU64(&k, seq);
   return k;
+}
+struct SeenRec {
+  uint64_t mentions = 0;
+  std::vector<std::string> names;
+};
+inline std::string EncodeSeen(const SeenRec& r) {
+  std::string s;
+  codec::PutVarint(&s, r.mentions);
+  codec::PutVarint(&s, r.names.size());
+  for (const auto& n : r.names) codec::PutString(&s, n);
+  return s;
+}
+inline SeenRec DecodeSeen(std::string_view in) {
+  codec::Decoder d(in);
+  SeenRec r;
+  r.mentions = d.Varint();
+  if (d.done()) return r;
+  const uint64_t n = d.Varint();
+  for (uint64_t i = 0; i < n && d.ok(); ++i) r.names.push_back(d.String());
+  return r;
 }
 
 // aliases: NormalizeName(name) 0x00 eid(8) -> name as written

@@ -469,6 +469,7 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
     return Status::Ok();
   };
 
+  std::map<EntityId, std::vector<std::string>> names_used;  // normalised, per graph entity
   for (size_t i = 0; i < n; ++i) {
     if (!used[i]) continue;
     const LocalEntity& local = x.entities[i];
@@ -542,6 +543,12 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
       new_ids.insert(chosen);
     }
     gid[i] = chosen;
+    for (const auto& nm : names) {
+      auto& used_names = names_used[chosen];
+      if (std::find(used_names.begin(), used_names.end(), nm) == used_names.end()) {
+        used_names.push_back(nm);
+      }
+    }
     // Record every name form as an alias of the chosen entity.
     auto rec = load_entity(chosen);
     if (!rec.ok()) return rec.status();
@@ -576,9 +583,10 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
     if (new_ids.count(e) == 0) ++merged_mentions;
   }
   for (const auto& [e, count] : seen) {
-    std::string v;
-    codec::PutVarint(&v, count);
-    t.Put(kEntitySeen, SeenKey(e, seq), v);
+    SeenRec sr;
+    sr.mentions = count;
+    sr.names = names_used[e];
+    t.Put(kEntitySeen, SeenKey(e, seq), EncodeSeen(sr));
     t.Put(kContrib, ContribKey(seq, 'e', e), "");
     auto rec = load_entity(e);
     if (!rec.ok()) return rec.status();
@@ -839,19 +847,19 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
   for (const auto& [key, v] : rows) {
     if (key.size() != 16) continue;
     const ArticleSeq as = codec::GetU64(key.data() + 8);
-    codec::Decoder dv(v);
-    uint64_t count = dv.Varint();
+    SeenRec sr = DecodeSeen(v);
     std::string kv;
     bool found = false;
     if (Status s = t.Get(kEntitySeen, SeenKey(keep, as), &kv, &found); !s.ok()) return s;
     if (found) {
-      codec::Decoder dk(kv);
-      count += dk.Varint();
+      SeenRec kr = DecodeSeen(kv);
+      sr.mentions += kr.mentions;
+      for (auto& nm : kr.names) {
+        if (std::find(sr.names.begin(), sr.names.end(), nm) == sr.names.end()) sr.names.push_back(nm);
+      }
     }
-    std::string out;
-    codec::PutVarint(&out, count);
     t.Delete(kEntitySeen, key);
-    t.Put(kEntitySeen, SeenKey(keep, as), out);
+    t.Put(kEntitySeen, SeenKey(keep, as), EncodeSeen(sr));
     t.Delete(kContrib, ContribKey(as, 'e', drop));
     t.Put(kContrib, ContribKey(as, 'e', keep), "");
   }
@@ -948,6 +956,163 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
   if (Status s = t.Write(); !s.ok()) return s;
   impl_->counters = c;
   return Status::Ok();
+}
+
+Result<EntityId> Store::SplitEntity(EntityId entity, const std::vector<std::string>& names) {
+  if (impl_->mode != OpenMode::kReadWrite) {
+    return Status::InvalidArgument("database " + impl_->path + " is open read-only");
+  }
+  std::set<std::string> split;
+  for (const auto& n : names) {
+    std::string norm = NormalizeName(n);
+    if (!norm.empty()) split.insert(norm);
+  }
+  if (split.empty()) return Status::InvalidArgument("give at least one name to split off");
+  std::lock_guard<std::mutex> lock(impl_->write_mu);
+  Txn t(*impl_);
+  auto id_r = t.Canonical(entity);
+  if (!id_r.ok()) return id_r.status();
+  const EntityId id = id_r.value();
+  auto rec_r = t.Entity(id);
+  if (!rec_r.ok()) return Status::NotFound("no entity " + std::to_string(entity));
+  EntityRec old_rec = std::move(rec_r).value();
+  EntityRec fresh;
+  fresh.type = old_rec.type;
+  std::vector<std::string> remaining;
+  for (const auto& a : old_rec.aliases) {
+    (split.count(NormalizeName(a)) != 0 ? fresh.aliases : remaining).push_back(a);
+  }
+  for (const auto& norm : split) {
+    bool known = false;
+    for (const auto& a : fresh.aliases) known = known || NormalizeName(a) == norm;
+    if (!known) {
+      return Status::InvalidArgument("\"" + norm + "\" is not a name of \"" + old_rec.name + "\"");
+    }
+  }
+  if (remaining.empty()) {
+    return Status::InvalidArgument("cannot split every name off \"" + old_rec.name + "\"");
+  }
+  Counters c = impl_->counters;
+  const EntityId nid = c.next_entity++;
+  fresh.name = fresh.aliases[0];
+  old_rec.aliases = remaining;
+  if (split.count(NormalizeName(old_rec.name)) != 0) old_rec.name = remaining[0];
+  for (const auto& a : fresh.aliases) {
+    t.Delete(kAliases, AliasKey(NormalizeName(a), id));
+    t.Put(kAliases, AliasKey(NormalizeName(a), nid), a);
+  }
+  auto retracted = t.Retracted();
+  if (!retracted.ok()) return retracted.status();
+
+  // Articles that named the entity only by the split-off names move over
+  // with their mentions and the facts they evidence.
+  std::map<FactId, std::pair<FactRec, bool>> touched;  // fid -> (record, was live)
+  auto touch = [&](FactId fid) -> Result<FactRec*> {
+    auto it = touched.find(fid);
+    if (it != touched.end()) return &it->second.first;
+    auto fr = t.Fact(fid);
+    if (!fr.ok()) return fr.status();
+    const bool live = fr->live_support > 0;
+    return &touched.emplace(fid, std::make_pair(std::move(fr).value(), live)).first->second.first;
+  };
+  std::vector<std::pair<std::string, std::string>> seen_rows;
+  if (Status s = t.Scan(kEntitySeen, codec::U64Key(id), &seen_rows); !s.ok()) return s;
+  for (const auto& [key, v] : seen_rows) {
+    if (key.size() != 16) continue;
+    const ArticleSeq as = codec::GetU64(key.data() + 8);
+    const SeenRec sr = DecodeSeen(v);
+    bool moves = !sr.names.empty();
+    for (const auto& nm : sr.names) moves = moves && split.count(nm) != 0;
+    if (!moves) continue;
+    t.Delete(kEntitySeen, key);
+    t.Put(kEntitySeen, SeenKey(nid, as), v);
+    t.Delete(kContrib, ContribKey(as, 'e', id));
+    t.Put(kContrib, ContribKey(as, 'e', nid), "");
+    std::string mprefix = codec::U64Key(id);
+    codec::PutU64(&mprefix, as);
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (Status s = t.Scan(kMentions, mprefix, &rows); !s.ok()) return s;
+    for (const auto& [mk, mv] : rows) {
+      t.Delete(kMentions, mk);
+      t.Put(kMentions, codec::U64Key(nid) + mk.substr(8), mv);
+    }
+    rows.clear();
+    if (Status s = t.Scan(kContrib, codec::U64Key(as) + "f", &rows); !s.ok()) return s;
+    for (const auto& [ck, cv] : rows) {
+      if (ck.size() != 17) continue;
+      const FactId fid = codec::GetU64(ck.data() + 9);
+      auto fr = touch(fid);
+      if (!fr.ok()) return fr.status();
+      const FactRec f = *fr.value();
+      if (f.subject != id && f.object != id) continue;
+      const EntityId ns = f.subject == id ? nid : f.subject;
+      const EntityId no = f.object == id ? nid : f.object;
+      const std::string ident = FactIdentKey(ns, f.pred, no, f.negated, f.modality);
+      std::string fv;
+      bool found = false;
+      if (Status s = t.Get(kFactIds, ident, &fv, &found); !s.ok()) return s;
+      FactId into = 0;
+      if (found && fv.size() == 8) {
+        into = codec::GetU64(fv.data());
+        auto g = touch(into);
+        if (!g.ok()) return g.status();
+      } else {
+        into = c.next_fact++;
+        FactRec g = f;
+        g.subject = ns;
+        g.object = no;
+        g.live_support = 0;
+        touched.emplace(into, std::make_pair(g, false));
+        t.Put(kFactIds, ident, codec::U64Key(into));
+        t.Put(kSpo, SpoKey(ns, f.pred, no, into), "");
+        t.Put(kPos, PosKey(ns, f.pred, no, into), "");
+        t.Put(kOsp, OspKey(ns, f.pred, no, into), "");
+      }
+      std::string eprefix = codec::U64Key(fid);
+      codec::PutU64(&eprefix, as);
+      std::vector<std::pair<std::string, std::string>> evs;
+      if (Status s = t.Scan(kEvidence, eprefix, &evs); !s.ok()) return s;
+      for (const auto& [ek, ev] : evs) {
+        if (ek.size() != kEvidenceKeySize) continue;
+        t.Delete(kEvidence, ek);
+        t.Put(kEvidence, EvidenceKey(into, as, codec::GetU32(ek.data() + 16), codec::GetU16(ek.data() + 20)), ev);
+      }
+      t.Delete(kContrib, ck);
+      t.Put(kContrib, ContribKey(as, 'f', into), "");
+    }
+  }
+  for (auto& [fid, entry] : touched) {
+    FactRec& f = entry.first;
+    if (Status s = t.RecomputeFact(fid, retracted.value(), &f); !s.ok()) return s;
+    const int before = entry.second ? 1 : 0, after = f.live_support > 0 ? 1 : 0;
+    c.live_facts = c.live_facts + after - before;
+    if (after != before) {
+      if (Status s = t.AddPredCount(f.pred, after - before); !s.ok()) return s;
+    }
+    t.Put(kFacts, codec::U64Key(fid), EncodeFact(f));
+  }
+  // Live presence of both entities, recounted from their presence rows.
+  const bool old_live = old_rec.live_articles > 0;
+  for (auto [eid, rec] : {std::make_pair(id, &old_rec), std::make_pair(nid, &fresh)}) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (Status s = t.Scan(kEntitySeen, codec::U64Key(eid), &rows); !s.ok()) return s;
+    rec->live_mentions = rec->live_articles = rec->live_first_seen = 0;
+    for (const auto& [key, v] : rows) {
+      if (key.size() != 16) continue;
+      const ArticleSeq as = codec::GetU64(key.data() + 8);
+      if (retracted.value().count(as) != 0) continue;
+      rec->live_mentions += DecodeSeen(v).mentions;
+      ++rec->live_articles;
+      if (rec->live_first_seen == 0) rec->live_first_seen = as;
+    }
+    t.Put(kEntities, codec::U64Key(eid), EncodeEntity(*rec));
+  }
+  c.live_entities = c.live_entities - (old_live ? 1 : 0) + (old_rec.live_articles > 0 ? 1 : 0) +
+                    (fresh.live_articles > 0 ? 1 : 0);
+  t.Put(kMeta, std::string(kMetaCounters), EncodeCounters(c));
+  if (Status s = t.Write(); !s.ok()) return s;
+  impl_->counters = c;
+  return nid;
 }
 
 Status Store::AddAlias(EntityId entity, std::string_view name) {

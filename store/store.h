@@ -107,6 +107,12 @@ class Store {
   // User corrections, persisted and applied to later articles.
   Status MergeEntities(EntityId keep, EntityId drop);
   Status AddAlias(EntityId entity, std::string_view name);
+  // The opposite of a merge: `names` (aliases of `entity`) become a new
+  // entity of the same type. Articles that named `entity` only by those names
+  // move to the new entity with their mentions and the facts they evidence;
+  // later articles using those names resolve to it. Returns the new id.
+  // kInvalidArgument if a name is not an alias or no alias would remain.
+  Result<EntityId> SplitEntity(EntityId entity, const std::vector<std::string>& names);
 
   std::unique_ptr<Reader> NewReader(const View& view = View()) const;
   Result<StoreStats> Stats() const;

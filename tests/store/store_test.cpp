@@ -15,6 +15,7 @@ using kg::store::OpenMode;
 using kg::store::Store;
 using kg::test::ArticleBuilder;
 using kg::test::TempDir;
+using kg::store::View;
 
 namespace {
 
@@ -394,14 +395,83 @@ TEST_CASE("an added alias makes later articles resolve to that entity") {
   TempDir dir;
   auto store = OpenRw(dir);
   Commit(*store, RubioArticle());
-  kg::EntityId rubio = store->NewReader()->FindByName("Rubio").at(0);
-  REQUIRE(store->AddAlias(rubio, "Secretary Rubio").ok());
-  CHECK(store->AddAlias(rubio, " ").code() == kg::Status::Code::kInvalidArgument);
+  kg::EntityId ukraine = store->NewReader()->FindByName("Ukraine").at(0);
+  REQUIRE(store->AddAlias(ukraine, "Ukrayina").ok());
+  CHECK(store->AddAlias(ukraine, " ").code() == kg::Status::Code::kInvalidArgument);
   CHECK(store->AddAlias(424242, "x").code() == kg::Status::Code::kNotFound);
   ArticleBuilder b("b");
-  b.Entity("Secretary Rubio", EntityType::kPerson);
-  b.Sentence("Secretary Rubio spoke.");
+  b.Entity("Ukrayina", EntityType::kPlace);
+  b.Sentence("Ukrayina voted.");
   auto r = Commit(*store, b);
   CHECK(r.new_entities == 0);
-  CHECK(store->NewReader()->FindByName("secretary rubio") == std::vector<kg::EntityId>{rubio});
+  CHECK(store->NewReader()->FindByName("ukrayina") == std::vector<kg::EntityId>{ukraine});
+  CHECK(store->NewReader()->GetEntity(ukraine)->mentions == 3);
+}
+
+TEST_CASE("split moves a wrongly joined name, its articles, mentions and facts to a new entity") {
+  TempDir dir;
+  auto store = OpenRw(dir);
+  ArticleBuilder a("basketball");
+  int mj = a.Entity("Michael Jordan", EntityType::kPerson, {"Michael Jordan", "Jordan"});
+  int bulls = a.Entity("Chicago Bulls", EntityType::kOrganization);
+  a.Sentence("Michael Jordan joined Chicago Bulls.");
+  a.Fact(mj, "join", bulls);
+  a.Sentence("Jordan scored.");
+  Commit(*store, a);
+  ArticleBuilder b("physics");
+  int jordan = b.Entity("Jordan", EntityType::kPerson);
+  int mit = b.Entity("MIT", EntityType::kOrganization);
+  b.Sentence("Jordan joined MIT.");
+  b.Fact(jordan, "join", mit);
+  b.Sentence("Jordan lectured at MIT.");
+  b.Fact(jordan, "lecture_at", mit);
+  auto r = Commit(*store, b);
+  REQUIRE(r.new_entities == 1);  // MIT: "Jordan" was resolved to Michael Jordan
+  kg::EntityId mj_id = store->NewReader()->FindByName("Michael Jordan").at(0);
+  CHECK(store->NewReader()->GetEntity(mj_id)->mentions == 5);
+
+  CHECK(store->SplitEntity(mj_id, {"Nobody"}).status().code() == kg::Status::Code::kInvalidArgument);
+  CHECK(store->SplitEntity(mj_id, {"Jordan", "Michael Jordan"}).status().code() ==
+        kg::Status::Code::kInvalidArgument);
+  auto split = store->SplitEntity(mj_id, {"jordan"});
+  INFO(split.status().ToString());
+  REQUIRE(split.ok());
+  const kg::EntityId nid = split.value();
+  auto reader = store->NewReader();
+  auto mjx = reader->GetEntity(mj_id);
+  auto nj = reader->GetEntity(nid);
+  REQUIRE(mjx);
+  REQUIRE(nj);
+  CHECK(mjx->aliases == std::vector<std::string>{"Michael Jordan"});
+  CHECK(nj->name == "Jordan");
+  CHECK(nj->type == EntityType::kPerson);
+  CHECK(mjx->mentions == 3);  // article 1 used "Michael Jordan" too: it stays
+  CHECK(nj->mentions == 2);
+  CHECK(nj->first_seen == 2);
+  CHECK(reader->FindByName("Jordan") == std::vector<kg::EntityId>{nid});
+  int facts_mj = 0, facts_nj = 0;
+  REQUIRE(reader->ScanFacts({mj_id, std::nullopt, std::nullopt}, [&](const kg::Fact&) { return ++facts_mj, true; }).ok());
+  REQUIRE(reader->ScanFacts({nid, std::nullopt, std::nullopt}, [&](const kg::Fact& f) {
+    CHECK(f.support == 1);
+    CHECK(f.first_seen == 2);
+    return ++facts_nj, true;
+  }).ok());
+  CHECK(facts_mj == 1);
+  CHECK(facts_nj == 2);
+  int contributions = 0;
+  REQUIRE(reader->ScanArticleFacts(2, [&](const kg::Fact& f, const kg::Evidence&, bool first) {
+    CHECK(f.subject == nid);
+    CHECK(first);
+    return ++contributions, true;
+  }).ok());
+  CHECK(contributions == 2);
+  auto st = store->Stats();
+  REQUIRE(st.ok());
+  CHECK(st->entities == 4);
+  CHECK(st->facts == 3);
+  // A historical view agrees.
+  View v;
+  v.as_of = 2;
+  auto old = store->NewReader(v);
+  CHECK(old->GetEntity(nid)->mentions == 2);
 }
