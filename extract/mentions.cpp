@@ -227,13 +227,21 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       uint32_t j = i + 1;
       while (j < n && tags[j] == tags[i] + 1) ++j;
       // A name ends before a possessive ("Apple Computer 's iTunes"): the
-      // words after it name something else.
+      // words after it name something else; and before a replaced invalid
+      // byte or a punctuation token other than "-", "&", ".".
       for (uint32_t q = i + 1; q < j; ++q) {
         const std::string& f = s.tokens[q].form;
-        if (f == "'s" || f == "\xE2\x80\x99s" || f == "'") {
+        bool punct_only = true;
+        for (char c : f) punct_only = punct_only && std::ispunct(static_cast<unsigned char>(c));
+        if (f == "'s" || f == "\xE2\x80\x99s" || f == "'" || f.find("\xEF\xBF\xBD") != std::string::npos ||
+            (punct_only && f != "-" && f != "&" && f != ".")) {
           j = q;
           break;
         }
+      }
+      if (s.tokens[i].form.find("\xEF\xBF\xBD") != std::string::npos) {
+        i = j;
+        continue;
       }
       MentionSpan m;
       m.sent = si;
