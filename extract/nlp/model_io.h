@@ -14,7 +14,7 @@
 namespace kg::nlp {
 
 inline constexpr char kModelMagic[8] = {'K', 'G', 'N', 'L', 'P', 'M', 'D', 'L'};
-inline constexpr uint32_t kModelVersion = 3;
+inline constexpr uint32_t kModelVersion = 4;
 
 class ModelWriter {
  public:

@@ -524,8 +524,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
     }
     (void)dev;
   }
-  ps->actions_ = at.Finalize(0.25f);
-  ps->labeler_ = lt.Finalize(0.25f);
+  ps->actions_ = at.Finalize(0.5f);
+  ps->labeler_ = lt.Finalize(0.5f);
   return ps;
 }
 

@@ -8,11 +8,11 @@
 
 namespace kg::nlp {
 
-void LinearModel::Build(int num_classes, float scale, std::vector<uint32_t> keys,
+void LinearModel::Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
                         std::vector<uint8_t> counts, std::vector<uint16_t> classes,
-                        std::vector<int16_t> qweights) {
+                        std::vector<int8_t> qweights) {
   num_classes_ = num_classes;
-  scale_ = scale;
+  codebook_ = std::move(codebook);
   size_t cap = 16;
   while (cap < keys.size() * 2) cap <<= 1;
   mask_ = cap - 1;
@@ -27,7 +27,9 @@ void LinearModel::Build(int num_classes, float scale, std::vector<uint32_t> keys
   }
   for (size_t j = 0; j < classes.size(); ++j) {
     entries_[j].cls = std::min<uint32_t>(classes[j], static_cast<uint32_t>(num_classes - 1));
-    entries_[j].w = static_cast<float>(qweights[j]) * scale;
+    const int q = qweights[j];
+    const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
+    entries_[j].w = q < 0 ? -mag : mag;
   }
   s_keys_ = std::move(keys);
   s_counts_ = std::move(counts);
@@ -37,7 +39,7 @@ void LinearModel::Build(int num_classes, float scale, std::vector<uint32_t> keys
 
 void LinearModel::Save(ModelWriter& w) const {
   w.Put<int32_t>(num_classes_);
-  w.Put<float>(scale_);
+  w.PutVector(codebook_);
   w.PutVector(s_keys_);
   w.PutVector(s_counts_);
   if (num_classes_ <= 256) {
@@ -51,12 +53,13 @@ void LinearModel::Save(ModelWriter& w) const {
 
 bool LinearModel::Load(ModelReader& r) {
   int32_t nc;
-  float scale;
+  std::vector<float> codebook;
   std::vector<uint32_t> keys;
   std::vector<uint8_t> counts;
   std::vector<uint16_t> classes;
-  std::vector<int16_t> q;
-  if (!r.Get(&nc) || !r.Get(&scale) || nc <= 0 || nc > 65535 || !r.GetVector(&keys) ||
+  std::vector<int8_t> q;
+  if (!r.Get(&nc) || nc <= 0 || nc > 65535 || !r.GetVector(&codebook) ||
+      codebook.size() != static_cast<size_t>(kLevels) || !r.GetVector(&keys) ||
       !r.GetVector(&counts))
     return false;
   if (nc <= 256) {
@@ -72,7 +75,10 @@ bool LinearModel::Load(ModelReader& r) {
   if (total != classes.size()) return false;
   for (size_t i = 0; i < keys.size(); ++i)
     if (keys[i] == 0 || (i > 0 && keys[i] <= keys[i - 1])) return false;
-  Build(nc, scale, std::move(keys), std::move(counts), std::move(classes), std::move(q));
+  for (int8_t x : q)
+    if (x == -128) return false;
+  Build(nc, std::move(codebook), std::move(keys), std::move(counts), std::move(classes),
+        std::move(q));
   return true;
 }
 
@@ -193,18 +199,26 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
     }
     i = j;
   }
-  const float scale = static_cast<float>(max_abs / 32000.0);
+  // Logarithmic codebook: magnitudes lo * ratio^k, k = 0..126, lo = prune.
+  const double lo = std::max(static_cast<double>(prune), 1e-4);
+  const double hi = std::max(max_abs, lo * 1.0001);
+  const double log_ratio = std::log(hi / lo) / (LinearModel::kLevels - 1);
+  std::vector<float> codebook(LinearModel::kLevels);
+  for (int k = 0; k < LinearModel::kLevels; ++k)
+    codebook[k] = static_cast<float>(lo * std::exp(log_ratio * k));
   std::vector<uint32_t> out_keys;
   std::vector<uint8_t> counts;
   std::vector<uint16_t> classes;
-  std::vector<int16_t> q;
+  std::vector<int8_t> q;
   for (size_t i = 0; i < keys.size(); ++i) {
     uint8_t c = 0;
     for (const auto& [cls, a] : rows[i]) {
-      const long v = std::lround(a / scale);
-      if (v == 0) continue;
+      const double m = std::fabs(a);
+      if (m < lo) continue;
+      const long k = std::clamp(std::lround(std::log(m / lo) / log_ratio), 0L,
+                                static_cast<long>(LinearModel::kLevels - 1));
       classes.push_back(cls);
-      q.push_back(static_cast<int16_t>(std::clamp(v, -32767L, 32767L)));
+      q.push_back(static_cast<int8_t>(a < 0 ? -(k + 1) : (k + 1)));
       ++c;
     }
     if (c == 0) continue;
@@ -212,8 +226,8 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
     counts.push_back(c);
   }
   LinearModel m;
-  m.Build(num_classes_, scale, std::move(out_keys), std::move(counts), std::move(classes),
-          std::move(q));
+  m.Build(num_classes_, std::move(codebook), std::move(out_keys), std::move(counts),
+          std::move(classes), std::move(q));
   return m;
 }
 

@@ -1,8 +1,10 @@
 // Sparse multi-class linear models over hashed features (averaged perceptron).
 //
 // LinearModel is the immutable runtime form: an open-addressing table from a
-// 64-bit feature key to a short list of (class, weight) entries. Weights are
-// stored on disk as int16 with one scale per model. Thread-safe for reads.
+// 32-bit fingerprint of the 64-bit feature key to a short list of (class,
+// weight) entries. On disk each weight is one signed byte indexing a
+// logarithmic codebook of 127 magnitudes per model (relative error <= ~2%).
+// Thread-safe for reads.
 //
 // PerceptronTrainer holds the training-time weights with lazy averaging
 // (Collins 2002; Daume's trick of timestamps) and produces a LinearModel.
@@ -67,10 +69,12 @@ class LinearModel {
   void Save(ModelWriter& w) const;
   bool Load(ModelReader& r);
 
+  static constexpr int kLevels = 127;  // magnitudes; code q in [-127,127], |q|-1 indexes them
+
   // Builds the table from sorted, distinct fingerprints with their entries.
-  void Build(int num_classes, float scale, std::vector<uint32_t> keys,
+  void Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
              std::vector<uint8_t> counts, std::vector<uint16_t> classes,
-             std::vector<int16_t> qweights);
+             std::vector<int8_t> qweights);
 
  private:
   struct Slot {
@@ -80,7 +84,7 @@ class LinearModel {
   };
   int num_classes_ = 0;
   uint64_t mask_ = 0;
-  float scale_ = 1;
+  std::vector<float> codebook_;
   struct Entry {
     float w;
     uint32_t cls;
@@ -91,7 +95,7 @@ class LinearModel {
   std::vector<uint32_t> s_keys_;
   std::vector<uint8_t> s_counts_;
   std::vector<uint16_t> s_classes_;
-  std::vector<int16_t> s_q_;
+  std::vector<int8_t> s_q_;
 };
 
 class PerceptronTrainer {
@@ -105,8 +109,8 @@ class PerceptronTrainer {
   // Advances the averaging clock; call once per training instance.
   void Tick() { ++time_; }
 
-  // Averaged weights, quantized to int16; entries whose |weight| is below
-  // `prune` are dropped.
+  // Averaged weights, quantized to the codebook; entries whose |weight| is
+  // below `prune` (> 0) are dropped.
   LinearModel Finalize(float prune) const;
 
  private:

@@ -320,7 +320,7 @@ std::unique_ptr<Tagger> Tagger::Train(const std::vector<const Sentence*>& train,
       *log += "tagger epoch " + std::to_string(ep + 1) + ": train acc " +
               std::to_string(100.0 * (total - errors) / std::max<size_t>(1, total)) + "\n";
   }
-  tg->model_ = pt.Finalize(0.1f);
+  tg->model_ = pt.Finalize(0.5f);
   return tg;
 }
 

@@ -378,7 +378,7 @@ std::unique_ptr<Tokenizer> Tokenizer::Train(const std::vector<Document>& docs,
         *log += std::string(name) + " epoch " + std::to_string(ep + 1) + ": " +
                 std::to_string(errors) + " errors / " + std::to_string(X.size()) + "\n";
     }
-    return pt.Finalize(1e-3f);
+    return pt.Finalize(0.01f);
   };
   tok->boundary_ = train(feats, labels, "token-boundary");
 

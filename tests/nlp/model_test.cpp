@@ -104,7 +104,7 @@ TEST_CASE("models: bad files give clear errors", "[nlp][model]") {
   std::string bytes = w.bytes();
   bytes[8] = 99;  // version field
   CHECK_FALSE(r.OpenBytes(bytes, "tagger", "v.bin", &err));
-  CHECK(err.find("model format version 99, this build reads 3") != std::string::npos);
+  CHECK(err.find("model format version 99, this build reads 4") != std::string::npos);
 
   // Truncated payload: Load fails instead of reading past the end.
   REQUIRE(r.OpenBytes(w.bytes(), "tagger", "t.bin", &err));
