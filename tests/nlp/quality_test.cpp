@@ -13,13 +13,15 @@
 using namespace kg::nlp;
 
 // Floors: measured dev figures (docs/nlp.md) minus about half a point.
-#define KG_FLOOR_UPOS 94.0
+// Measured: UPOS 95.21, Lemmas 97.08, UAS 84.90, LAS 81.48; raw text: Tokens
+// 99.02, Sentences 88.48, LAS 79.10.
+#define KG_FLOOR_UPOS 94.7
 #define KG_FLOOR_LEMMA 96.5
-#define KG_FLOOR_UAS 83.0
-#define KG_FLOOR_LAS 80.0
+#define KG_FLOOR_UAS 84.4
+#define KG_FLOOR_LAS 81.0
 #define KG_FLOOR_TOKENS 98.5
-#define KG_FLOOR_SENTENCES 85.0
-#define KG_FLOOR_RAW_LAS 77.5
+#define KG_FLOOR_SENTENCES 88.0
+#define KG_FLOOR_RAW_LAS 78.6
 
 namespace {
 std::string Slurp(const std::string& path) {
