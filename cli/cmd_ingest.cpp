@@ -31,7 +31,7 @@ class Progress {
     if (!force && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     constexpr int kWidth = 28;
-    const double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done_bytes) / total_) : 0.0;
+    const double frac = total_ > 0 ? std::min(1.0, static_cast<double>(done_bytes) / static_cast<double>(total_)) : 0.0;
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
@@ -97,6 +97,8 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& g) {
     ingest::InputOptions io;
     io.max_article_bytes = static_cast<uint64_t>(opts->max_mb * 1024 * 1024);
 
+    // The lock first: a second writer must fail at once, before models load.
+    auto store = OpenStore(g, "ingest", store::OpenMode::kReadWrite);
     std::unique_ptr<extract::Extractor> extractor;
     if (!opts->paths.empty()) {
       extract::ExtractorOptions eo;
@@ -108,7 +110,6 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& g) {
         std::cerr << "kg ingest: warning: NLP models not found; using the crude heuristic fallback\n";
       }
     }
-    auto store = OpenStore(g, "ingest", store::OpenMode::kReadWrite);
 
     std::vector<std::unique_ptr<ingest::InputSource>> sources;
     for (const auto& f : opts->extracted) sources.push_back(ingest::OpenExtracted(f, io));
