@@ -1,6 +1,7 @@
 // kg extract: articles in, mentions and facts out, touching no database.
 //   kg extract --format jsonl [PATH...|-]   one JSON record per article (docs/extraction.md)
 //   kg extract --format carb [FILE|-]       one sentence per line -> CaRB tabbed tuples
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -85,7 +86,7 @@ void AddExtractCommand(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::IsMember({"jsonl", "carb"}))
       ->capture_default_str();
   cmd->add_flag("--entities-only", opts->entities_only, "Keep only facts between two named entities");
-  cmd->add_option("inputs", opts->inputs, "Files (.jsonl articles, or one text file per article); - = stdin");
+  cmd->add_option("inputs", opts->inputs, "Files (.jsonl articles, or one text file per article), directories; - = stdin");
   cmd->callback([opts, &g]() {
     extract::ExtractorOptions eo;
     eo.model_dir = g.models;
@@ -121,7 +122,25 @@ void AddExtractCommand(CLI::App& app, GlobalOptions& g) {
       }
       return;
     }
+    // Directories: their .txt (one article each) and .jsonl files, in name order.
+    std::vector<std::string> paths;
     for (const auto& path : opts->inputs) {
+      std::error_code ec;
+      if (path != "-" && std::filesystem::is_directory(path, ec)) {
+        std::vector<std::string> files;
+        for (const auto& e : std::filesystem::recursive_directory_iterator(path, ec)) {
+          const std::string ext = e.path().extension().string();
+          if (e.is_regular_file() && (ext == ".txt" || ext == ".jsonl" || ext == ".json")) {
+            files.push_back(e.path().string());
+          }
+        }
+        std::sort(files.begin(), files.end());
+        paths.insert(paths.end(), files.begin(), files.end());
+      } else {
+        paths.push_back(path);
+      }
+    }
+    for (const auto& path : paths) {
       ok = ForEachArticle(path, [&](const Article& a, const std::string& text) {
              ExtractedArticle r;
              r.article = a;
