@@ -388,6 +388,17 @@ Extraction ExtractFromDocument(const nlp::Document& doc, const NerTagger* ner, c
         if (obj.entity < 0) continue;
         float c = p.confidence - (arg.prep.empty() ? 0.0f : 0.05f);
         std::string pred = PredicateLabel(p.lemma, arg.prep);
+        if (p.lemma == "be" && arg.prep.empty()) {
+          // "X is Y" / "X, Y" between two names is nearly always a dateline,
+          // a "City, State" pair or a misparse, not an identity.
+          if (subj.named && obj.named) continue;
+          // "Rubio, the Secretary of State": a title.
+          const auto& head_form = s.tokens[static_cast<size_t>(arg.head)].form;
+          std::string low = Lower(head_form);
+          if (subj.named && lex_.IsTitleWord(low) && x.entities[static_cast<size_t>(subj.entity)].type == EntityType::kPerson) {
+            pred = "has_title";
+          }
+        }
         std::string surface = p.relation + (arg.prep.empty() ? "" : " " + arg.prep);
         fb.Add(subj, pred, obj, surface, si, p.negated, p.modality, attribution, c);
         // Remember addressees of communication and meetings.

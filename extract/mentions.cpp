@@ -25,8 +25,8 @@ bool In(const std::array<std::string_view, N>& list, std::string_view w) {
   return std::find(list.begin(), list.end(), w) != list.end();
 }
 
-constexpr std::array<std::string_view, 78> kTitleWords = {
-    "president", "secretary", "minister", "senator", "sen.", "representative", "rep.", "governor",
+constexpr std::array<std::string_view, 79> kTitleWords = {
+    "president", "secretary", "minister", "senator", "sen", "sen.", "representative", "rep.", "governor",
     "gov.", "mayor", "envoy", "ambassador", "chairman", "chairwoman", "chair", "ceo", "cfo", "coo",
     "director", "spokesman", "spokeswoman", "spokesperson", "general", "gen.", "admiral", "colonel",
     "col.", "lieutenant", "lt.", "captain", "commander", "chief", "king", "queen", "prince",

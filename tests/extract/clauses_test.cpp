@@ -138,3 +138,14 @@ TEST_CASE("nationality adjectives are group entities; titles give affiliations",
   CHECK(Has(f, "Marco Rubio | has_title | Secretary"));
   CHECK(Has(f, "Marco Rubio | affiliated_with | U.S."));
 }
+
+TEST_CASE("an apposition with a title word is a title; two names in apposition are not an identity", "[extract]") {
+  auto doc = kg::test::Parsed({"Marco PROPN 7 nsubj | Rubio PROPN 1 flat | , PUNCT 5 punct | the DET 5 det | "
+                               "secretary NOUN 1 appos | , PUNCT 5 punct | met:meet VERB 0 root | Vance PROPN 7 obj | "
+                               ". PUNCT 7 punct",
+                               "CLEVELAND PROPN 0 root | , PUNCT 3 punct | Ohio PROPN 1 appos | . PUNCT 1 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Marco Rubio | has_title | secretary"));
+  CHECK(Has(f, "Marco Rubio | meet | Vance"));
+  for (const auto& s : f) CHECK(s.find("| be |") == std::string::npos);
+}
