@@ -27,7 +27,7 @@ query::QueryOptions MakeQueryOptions(const QueryCliOptions& o, const std::string
   q.timeout_seconds = o.timeout;
   q.max_expansions = o.max_expansions;
   if (!o.as_of.empty()) {
-    bool digits = o.as_of.find_first_not_of("0123456789") == std::string::npos;
+    bool digits = o.as_of.size() <= 19 && o.as_of.find_first_not_of("0123456789") == std::string::npos;
     if (digits) {
       q.view.as_of = std::stoull(o.as_of);
     } else if (query::IsIsoDate(o.as_of)) {

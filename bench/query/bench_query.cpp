@@ -189,6 +189,7 @@ int main(int argc, char** argv) {
   std::string db;
   bool regenerate = false;
   bool read_only = false;
+  std::string only;  // run only the query shapes whose name contains this
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -204,9 +205,10 @@ int main(int argc, char** argv) {
     else if (a == "--db") db = next();
     else if (a == "--regenerate") regenerate = true;
     else if (a == "--read-only") read_only = true;
+    else if (a == "--only") only = next();
     else {
       std::cerr << "usage: kg-bench-query [--facts N] [--entities N] [--samples N] [--db PATH] [--regenerate] "
-                   "[--read-only]\n";
+                   "[--read-only] [--only NAME]\n";
       return 2;
     }
   }
@@ -322,6 +324,7 @@ int main(int argc, char** argv) {
   for (const auto* picks : {&uniform, &weighted}) {
     const char* label = picks == &uniform ? "uniform" : "weighted";
     for (const auto& shape : shapes) {
+      if (!only.empty() && shape.name.find(only) == std::string::npos) continue;
       Stats st;
       int warmup = std::min(100, samples / 10);
       for (int i = -warmup; i < samples; ++i) {
@@ -342,6 +345,7 @@ int main(int argc, char** argv) {
       }
       print_stats(shape.name, label, st);
     }
+    if (!only.empty()) continue;
     Stats d1, d2;
     direct(*picks, false, &d1);
     print_stats("  store API direct: 1-hop", label, d1);
