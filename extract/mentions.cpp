@@ -269,10 +269,16 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
                    !lex.IsTitleModifier(Lower(s.tokens[pe].form))) {
               ++pe;
             }
-            if (m.type != EntityType::kPerson && pe > m.b && pe < static_cast<uint32_t>(last_title)) {
+            if (pe > m.b && pe < static_cast<uint32_t>(last_title)) {
               MentionSpan org = m;
               org.e = pe;
               org.head = pe - 1;
+              // "Airbus CEO Tom Enders" tagged as one person: the prefix is
+              // the employer (a place when the gazetteer says so).
+              if (org.type == EntityType::kPerson) {
+                uint8_t g = ner != nullptr ? ner->gazetteer().Lookup(Lower(SpanText(s, m.b, pe))) : 0;
+                org.type = (g & 0x04) ? EntityType::kPlace : EntityType::kOrganization;
+              }
               a->mentions.push_back(org);
               sent_mentions.push_back(a->mentions.size() - 1);
             }
