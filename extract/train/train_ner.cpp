@@ -27,6 +27,8 @@
 namespace {
 
 using kg::extract::NerTagger;
+
+bool IsCapStr(const std::string& s) { return !s.empty() && std::isupper(static_cast<unsigned char>(s[0])); }
 namespace nlp = kg::nlp;
 
 std::vector<std::string> Split(const std::string& s, char sep) {
@@ -197,6 +199,101 @@ std::vector<NerTagger::Example> ReadGumNer(const std::string& path) {
     }
   }
   flush();
+  return out;
+}
+
+// First-name genders from GUM coreference: a person entity (document-level
+// id) whose mentions include he/him/his or she/her/hers gives that gender to
+// the first word of its multi-word proper-noun mentions.
+std::map<std::string, std::pair<int, int>> GumFirstNameGender(const std::string& path) {
+  std::map<std::string, std::pair<int, int>> out;  // first name -> (male, female) votes
+  std::ifstream in(path);
+  std::string line;
+  std::map<std::string, std::pair<int, int>> ent_gender;   // doc entity id -> pronoun votes
+  std::map<std::string, std::set<std::string>> ent_first;  // doc entity id -> first names
+  std::map<std::string, std::pair<size_t, std::string>> open;
+  std::vector<std::pair<std::string, std::string>> sent;  // form, upos
+  auto flush_doc = [&]() {
+    for (const auto& [id, firsts] : ent_first) {
+      auto g = ent_gender[id];
+      if (g.first == g.second) continue;
+      for (const auto& f : firsts) {
+        if (g.first > g.second) out[f].first++;
+        else out[f].second++;
+      }
+    }
+    ent_gender.clear();
+    ent_first.clear();
+    open.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("# newdoc", 0) == 0) {
+      flush_doc();
+      continue;
+    }
+    if (line.empty()) {
+      sent.clear();
+      continue;
+    }
+    if (line[0] == '#') continue;
+    auto f = Split(line, '\t');
+    if (f.size() < 10 || f[0].find('-') != std::string::npos || f[0].find('.') != std::string::npos) continue;
+    size_t idx = sent.size();
+    sent.emplace_back(f[1], f[3]);
+    auto pos = f[9].find("Entity=");
+    if (pos == std::string::npos) continue;
+    std::string v = f[9].substr(pos + 7);
+    v = v.substr(0, v.find('|'));
+    auto close = [&](const std::string& id, size_t b, size_t e) {
+      // Single-token pronoun mention, or a proper-noun mention with >= 2 words.
+      if (e - b == 1) {
+        std::string w = sent[b].first;
+        for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (w == "he" || w == "him" || w == "his" || w == "himself") ent_gender[id].first++;
+        if (w == "she" || w == "her" || w == "hers" || w == "herself") ent_gender[id].second++;
+      }
+      if (e - b >= 2 && sent[b].second == "PROPN" && sent[b + 1].second == "PROPN" && IsCapStr(sent[b].first)) {
+        std::string w = sent[b].first;
+        for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        ent_first[id].insert(w);
+      }
+    };
+    for (size_t i = 0; i < v.size();) {
+      if (v[i] == '(') {
+        size_t j = i + 1;
+        std::string id;
+        while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) id += v[j++];
+        if (j < v.size() && v[j] == '-') ++j;
+        std::string type;
+        while (j < v.size() && std::isalpha(static_cast<unsigned char>(v[j]))) type += v[j++];
+        while (j < v.size() && v[j] != '(' && v[j] != ')') ++j;
+        bool person = type == "person";
+        if (j < v.size() && v[j] == ')') {
+          if (person) close(id, idx, idx + 1);
+          ++j;
+        } else if (person) {
+          open[id] = {idx, type};
+        }
+        i = j;
+      } else if (std::isdigit(static_cast<unsigned char>(v[i]))) {
+        size_t j = i;
+        std::string id;
+        while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) id += v[j++];
+        if (j < v.size() && v[j] == ')') {
+          auto it = open.find(id);
+          if (it != open.end()) {
+            close(id, it->second.first, idx + 1);
+            open.erase(it);
+          }
+          ++j;
+        }
+        i = j;
+      } else {
+        ++i;
+      }
+    }
+  }
+  flush_doc();
   return out;
 }
 
@@ -506,8 +603,16 @@ int main(int argc, char** argv) {
         first[w]++;
       }
     }
+    std::map<std::string, std::pair<int, int>> gender;
+    if (opt.count("--gum")) gender = GumFirstNameGender(opt["--gum"]);
+    for (const auto& [w, g] : gender) first[w] += 2;  // a GUM person's first name is a first name
     for (const auto& [w, n] : first) {
-      if (n >= 2) lexicon << "name\t" << w << "\tu\n";
+      if (n < 2) continue;
+      auto it = gender.find(w);
+      const char* gd = "u";
+      if (it != gender.end() && it->second.first > it->second.second) gd = "m";
+      if (it != gender.end() && it->second.second > it->second.first) gd = "f";
+      lexicon << "name\t" << w << "\t" << gd << "\n";
     }
   }
   tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
