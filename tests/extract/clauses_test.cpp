@@ -149,3 +149,12 @@ TEST_CASE("an apposition with a title word is a title; two names in apposition a
   CHECK(Has(f, "Marco Rubio | meet | Vance"));
   for (const auto& s : f) CHECK(s.find("| be |") == std::string::npos);
 }
+
+TEST_CASE("pronoun gender follows first names learned from GUM", "[extract]") {
+  auto doc = kg::test::Parsed({"Bill PROPN 3 nsubj | Clinton PROPN 1 flat | met:meet VERB 0 root | Jennifer PROPN 3 obj | "
+                               "Lopez PROPN 4 flat | . PUNCT 3 punct",
+                               "She:she PRON 2 nsubj | praised:praise VERB 0 root | him:he PRON 2 obj | . PUNCT 2 punct"});
+  auto f = Facts(ExtractFromDocument(doc, Ner(), Lex(), false));
+  CHECK(Has(f, "Jennifer Lopez | praise | Bill Clinton"));
+  CHECK_FALSE(Has(f, "Bill Clinton | praise | Jennifer Lopez"));
+}
