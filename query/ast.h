@@ -25,6 +25,7 @@ enum class ExprKind {
   kBinary,     // args[0] op args[1]
   kCall,       // name(args...), distinct for count(DISTINCT x)
   kCountStar,  // count(*)
+  kHasLabel,   // args[0]:Label|Label (labels in keys)
 };
 
 enum class Op {

@@ -560,6 +560,20 @@ class Binder {
         }
         return b;
       }
+      case ExprKind::kHasLabel: {
+        auto b = Make(BExpr::Kind::kHasLabel, e.pos);
+        b->args.push_back(BindExpr(*e.args[0], aggs));
+        for (const auto& label : e.keys) {
+          EntityType t{};
+          if (!ParseEntityType(label, &t)) {
+            std::string hint = DidYouMean(label, LabelNames());
+            Fail(e.pos, "unknown label '" + label + "'" +
+                            (hint.empty() ? " (labels: Person, Organization, Place, Group, Misc, Concept)" : hint));
+          }
+          b->types.push_back(t);
+        }
+        return b;
+      }
       case ExprKind::kCountStar: {
         if (aggs == nullptr) Fail(e.pos, "count(*) is only allowed in RETURN, WITH and ORDER BY");
         aggs->push_back(BAggregate{Func::kCount, false, nullptr});

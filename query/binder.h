@@ -38,7 +38,7 @@ struct BExpr;
 using BExprPtr = std::unique_ptr<BExpr>;
 
 struct BExpr {
-  enum class Kind { kConst, kSlot, kProperty, kIndex, kList, kMap, kUnary, kBinary, kFunc, kAggRef };
+  enum class Kind { kConst, kSlot, kProperty, kIndex, kList, kMap, kUnary, kBinary, kFunc, kAggRef, kHasLabel };
   Kind kind = Kind::kConst;
   ast::Op op = ast::Op::kNone;
   SourcePos pos;
@@ -48,6 +48,7 @@ struct BExpr {
   Func func = Func::kId;               // kFunc
   int agg = -1;                        // kAggRef: index into the projection's aggregates
   std::vector<std::string> keys;       // kMap
+  std::vector<EntityType> types;       // kHasLabel: any of
   std::vector<BExprPtr> args;
   std::shared_ptr<const std::regex> regex;  // kBinary =~ with a constant pattern
 };

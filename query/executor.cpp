@@ -60,17 +60,6 @@ class Ctx {
     if (!s.ok() && status.ok()) status = s;
   }
 
-  // The entity, or null when it is not visible in this view.
-  std::shared_ptr<const Entity> TryLoad(EntityId id) {
-    auto it = entities_.find(id);
-    if (it != entities_.end()) return it->second;
-    auto got = reader.GetEntity(id);
-    if (!got) return nullptr;
-    auto e = std::make_shared<const Entity>(std::move(*got));
-    entities_.emplace(id, e);
-    return e;
-  }
-
   std::shared_ptr<const Entity> Load(EntityId id) {
     auto it = entities_.find(id);
     if (it != entities_.end()) return it->second;
@@ -227,6 +216,12 @@ class Evaluator {
       case BExpr::Kind::kUnary: return Unary(e, row, aggs);
       case BExpr::Kind::kBinary: return Binary(e, row, aggs);
       case BExpr::Kind::kFunc: return Call(e, row, aggs);
+      case BExpr::Kind::kHasLabel: {
+        Value v = Eval(*e.args[0], row, aggs);
+        if (v.kind() != Value::Kind::kNode) return Value::Null();
+        EntityType t = ctx_.LoadedNode(v.as_node()).entity->type;
+        return Value::Bool(std::find(e.types.begin(), e.types.end(), t) != e.types.end());
+      }
     }
     return Value::Null();
   }
@@ -630,10 +625,9 @@ class MatchOp : public Operator {
       for (EntityId id : *n.candidates) {
         if (!ctx_.Tick()) return false;
         if (!NodeOk(n, id, row)) continue;
-        // The alias index may still point at a merged-away id: skip the invisible.
-        auto entity = ctx_.TryLoad(id);
-        if (!entity) continue;
-        slot = Value::Node(NodeValue{id, entity});
+        // Candidates come from Reader::FindByName, which returns visible
+        // entities only, so the node can stay unloaded until a property is read.
+        slot = Node(id);
         if (!Run(i + 1, row)) return false;
       }
       return true;

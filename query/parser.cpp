@@ -559,6 +559,17 @@ class Parser {
   ExprPtr ParsePostfix() {
     size_t begin = Cur().pos.offset;
     ExprPtr e = ParsePrimary();
+    // WHERE n:Person (or n:Person|Place): a label test on a variable.
+    if (e->kind == ExprKind::kVariable && Is(Tok::kColon)) {
+      auto t = MakeExpr(ExprKind::kHasLabel, Cur().pos);
+      Next();
+      do {
+        t->keys.push_back(ExpectName("a label after ':'").text);
+      } while (Accept(Tok::kPipe));
+      t->args.push_back(std::move(e));
+      t->text = std::string(TextBetween(begin, PrevEnd()));
+      return t;
+    }
     while (true) {
       if (Accept(Tok::kDot)) {
         auto p = MakeExpr(ExprKind::kProperty, Cur().pos);
