@@ -21,9 +21,8 @@ struct ExtractorOptions {
   bool entities_only = false;       // keep only facts whose both sides are named entities
   // When the NLP models cannot be loaded: true = fall back to a crude
   // heuristic analysis (capitalised names, surface patterns; for development
-  // only), false = MakeExtractor fails. Default true while the trained NLP
-  // models are being brought in; `kg` warns when the fallback is in use.
-  bool allow_heuristic_fallback = true;
+  // and robustness tests only), false = MakeExtractor fails. Default false.
+  bool allow_heuristic_fallback = false;
 };
 
 // An open-IE tuple (every clause, not only those between entities), in the

@@ -12,6 +12,8 @@ const kg::extract::Extractor* Ex() {
   static std::unique_ptr<kg::extract::Extractor> ex = [] {
     kg::extract::ExtractorOptions o;
     o.model_dir = std::string(KG_SOURCE_DIR) + "/models";
+    // The robustness cases hold for the fallback too; the seed case skips.
+    o.allow_heuristic_fallback = true;
     auto r = kg::extract::MakeExtractor(o);
     return r.ok() ? std::move(r).value() : nullptr;
   }();
@@ -34,6 +36,23 @@ bool HasFact(const kg::Extraction& x, const std::string& s, const std::string& p
 }
 
 }  // namespace
+
+TEST_CASE("without models MakeExtractor fails unless the fallback is allowed", "[extract]") {
+  kg::test::TempDir empty;
+  kg::extract::ExtractorOptions o;
+  o.model_dir = empty.str();
+  auto r = kg::extract::MakeExtractor(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("not found") != std::string::npos);
+  o.allow_heuristic_fallback = true;
+  auto f = kg::extract::MakeExtractor(o);
+  REQUIRE(f.ok());
+  CHECK_FALSE(f.value()->uses_parser());
+  CHECK_FALSE(f.value()->fallback_reason().empty());
+  // The fallback still finds capitalised names and a surface relation.
+  auto x = f.value()->Extract("Yesterday Marco Rubio visited Kyiv Airport.");
+  CHECK_FALSE(x.mentions.empty());
+}
 
 TEST_CASE("extraction is total: empty, binary and huge inputs", "[extract]") {
   REQUIRE(Ex() != nullptr);
