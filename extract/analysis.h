@@ -53,7 +53,7 @@ struct Analysis {
 
 // Names, titles and pronouns, with within-article coreference.
 void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon& lex, Analysis* a);
-void ResolveCoreference(const Lexicon& lex, Analysis* a);
+void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazetteer = nullptr);
 
 // An argument of a proposition.
 struct Arg {

@@ -294,7 +294,7 @@ Extraction ExtractFromDocument(const nlp::Document& doc, const NerTagger* ner, c
   Extraction x;
   Analysis a;
   internal::FindMentions(doc, ner, lex_, &a);
-  internal::ResolveCoreference(lex_, &a);
+  internal::ResolveCoreference(lex_, &a, ner != nullptr ? &ner->gazetteer() : nullptr);
   for (const auto& s : doc.sentences) {
     x.sentences.push_back({s.begin, s.end});
     x.tokens += s.tokens.size();

@@ -454,7 +454,7 @@ bool TypesCompatible(EntityType a, EntityType b) {
 
 }  // namespace
 
-void ResolveCoreference(const Lexicon& lex, Analysis* a) {
+void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazetteer) {
   const nlp::Document& doc = *a->doc;
   a->entities.clear();
   a->gender.clear();
@@ -595,6 +595,15 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a) {
         if (In(kOrgHeads, last) && a->entities[e].type != EntityType::kPerson) a->entities[e].type = EntityType::kOrganization;
         if (In(kPlaceHeads, last) && a->entities[e].type != EntityType::kPerson) a->entities[e].type = EntityType::kPlace;
       }
+    }
+    // A two-or-more-word "person" with no title, no known first name and a
+    // word the gazetteer knows as a place or organisation ("Air Canada",
+    // "Lockheed Martin" when WordNet knows Lockheed) is an organisation.
+    if (a->entities[e].type == EntityType::kPerson && a->entities[e].titles.empty() && ent_words[e].size() >= 2 &&
+        gazetteer != nullptr && lex.first_name_gender.count(Lower(ent_words[e].front())) == 0) {
+      bool org_word = false;
+      for (const auto& w : ent_words[e]) org_word = org_word || (gazetteer->Lookup(Lower(w)) & 0x06) != 0;
+      if (org_word) a->entities[e].type = EntityType::kOrganization;
     }
     // News names a person in full (or with a title) at least once; a "person"
     // only ever named by one bare word that is not a known first name is far
