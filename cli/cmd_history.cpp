@@ -1,6 +1,7 @@
 // kg history NAME: the timeline of one entity, every fact about it in date
 // order with the article that first said it and those that repeated it.
 // kg blame SUBJECT PREDICATE OBJECT: the same for one fact.
+#include <cmath>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@ nlohmann::ordered_json ItemJson(const exports::TimelineItem& it) {
     ev.push_back({{"article_seq", e.article_seq}, {"sentence_index", e.sentence_index},
                   {"sentence_begin", e.sentence_begin}, {"sentence_end", e.sentence_end},
                   {"sentence", e.sentence}, {"attribution", e.attribution},
-                  {"confidence", static_cast<double>(e.confidence)}});
+                  {"confidence", std::round(static_cast<double>(e.confidence) * 1000.0) / 1000.0}});
   }
   return {{"fact", it.fact.fact.id},
           {"subject", it.fact.subject},

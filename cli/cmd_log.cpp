@@ -1,6 +1,7 @@
 // kg log: one entry per ingested article (or retraction), with what it
 // brought: new entities, new facts, reinforced facts and its top new facts.
 #include <iomanip>
+#include <cmath>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -42,7 +43,7 @@ nlohmann::ordered_json EntryJson(const exports::LogItem& item) {
     for (const exports::NamedFact& f : item.top_new_facts) {
       top.push_back({{"subject", f.subject}, {"predicate", f.fact.predicate}, {"object", f.object},
                      {"negated", f.fact.negated}, {"modality", ModalityName(f.fact.modality)},
-                     {"confidence", static_cast<double>(f.fact.confidence)}});
+                     {"confidence", std::round(static_cast<double>(f.fact.confidence) * 1000.0) / 1000.0}});
     }
     j["top_new_facts"] = std::move(top);
   }

@@ -1,5 +1,6 @@
 // kg show ARTICLE: everything one article contributed, new and reinforced,
 // with the sentences it was read from.
+#include <cmath>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -53,7 +54,7 @@ void RunShow(const GlobalOptions& g, const std::string& spec, const std::string&
                        {"sentence_end", f.evidence.sentence_end},
                        {"sentence", f.evidence.sentence},
                        {"attribution", f.evidence.attribution},
-                       {"confidence", static_cast<double>(f.evidence.confidence)}});
+                       {"confidence", std::round(static_cast<double>(f.evidence.confidence) * 1000.0) / 1000.0}});
     }
     j["facts"] = std::move(facts);
     std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
