@@ -372,6 +372,58 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
   return t;
 }
 
+std::string AddNerToConllu(const NerTagger& ner, const nlp::Document& doc, std::string_view conllu) {
+  std::string out;
+  out.reserve(conllu.size() + conllu.size() / 4);
+  size_t sent = 0, word = 0;
+  bool in_sentence = false;
+  std::vector<std::string> tags;
+  size_t pos = 0;
+  while (pos < conllu.size()) {
+    size_t nl = conllu.find('\n', pos);
+    std::string_view line = conllu.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? conllu.size() : nl + 1;
+    if (line.empty()) {
+      if (in_sentence) ++sent;
+      in_sentence = false;
+      word = 0;
+      out.push_back('\n');
+      continue;
+    }
+    if (line[0] == '#') {
+      out.append(line);
+      out.push_back('\n');
+      continue;
+    }
+    if (!in_sentence) {
+      in_sentence = true;
+      tags = sent < doc.sentences.size() ? ner.TagNames(doc.sentences[sent]) : std::vector<std::string>();
+    }
+    size_t tab = line.find('\t');
+    std::string_view id = line.substr(0, tab);
+    bool word_line = tab != std::string_view::npos && id.find('-') == std::string_view::npos &&
+                     id.find('.') == std::string_view::npos;
+    size_t last_tab = line.rfind('\t');
+    if (!word_line || last_tab == std::string_view::npos) {
+      out.append(line);
+      out.push_back('\n');
+      continue;
+    }
+    std::string tag = word < tags.size() ? tags[word] : "O";
+    ++word;
+    std::string_view misc = line.substr(last_tab + 1);
+    out.append(line.substr(0, last_tab + 1));
+    if (misc.empty() || misc == "_") {
+      out += "NER=" + tag;
+    } else {
+      out.append(misc);
+      out += "|NER=" + tag;
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
 std::vector<int> HeuristicNerTags(const nlp::Sentence& s) {
   // Capitalised runs that are not sentence-initial function words are PER if
   // two tokens long, else ORG/LOC are unknown: call them ORG. Crude on purpose.

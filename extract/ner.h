@@ -79,6 +79,13 @@ class NerTagger {
   Gazetteer gazetteer_;
 };
 
+// Adds NER=<IOB2 tag> to the MISC column of every token line of `conllu`,
+// the CoNLL-U text nlp::WriteConllu wrote for `doc` (sentence k of the text
+// is doc.sentences[k], word lines in token order; multiword-token range
+// lines and comments are left alone). For `kg parse`: MISC gets
+// "TokenRange=0:5|NER=B-PER".
+std::string AddNerToConllu(const NerTagger& ner, const nlp::Document& doc, std::string_view conllu);
+
 // Capitalisation-based tags, used when no NER model is available.
 std::vector<int> HeuristicNerTags(const nlp::Sentence& sentence);
 

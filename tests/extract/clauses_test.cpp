@@ -158,3 +158,23 @@ TEST_CASE("pronoun gender follows first names learned from GUM", "[extract]") {
   CHECK(Has(f, "Jennifer Lopez | praise | Bill Clinton"));
   CHECK_FALSE(Has(f, "Bill Clinton | praise | Jennifer Lopez"));
 }
+
+TEST_CASE("NER tags go into the CoNLL-U MISC column", "[extract][ner]") {
+  REQUIRE(Ner() != nullptr);
+  auto doc = kg::test::Parsed({"Marco PROPN 3 nsubj | Rubio PROPN 1 flat | visited:visit VERB 0 root | Kyiv PROPN 3 obj | "
+                               ". PUNCT 3 punct"});
+  std::string conllu = kg::nlp::WriteConllu(doc);
+  std::string with_ner = kg::extract::AddNerToConllu(*Ner(), doc, conllu);
+  std::vector<std::string> misc;
+  std::istringstream in(with_ner);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    misc.push_back(line.substr(line.rfind('\t') + 1));
+  }
+  REQUIRE(misc.size() == 5);
+  CHECK(misc[0].find("NER=B-PER") != std::string::npos);
+  CHECK(misc[1].find("NER=I-PER") != std::string::npos);
+  CHECK(misc[2].find("NER=O") != std::string::npos);
+  CHECK(misc[3].find("NER=B-LOC") != std::string::npos);
+  CHECK(misc[0].find("TokenRange=") != std::string::npos);
+}
