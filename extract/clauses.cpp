@@ -47,9 +47,9 @@ class Tree {
   }
   // Token span of the subtree of i, leaving out children whose relation
   // starts with one of `skip`; trailing/leading punctuation trimmed.
-  void Span(int i, std::initializer_list<std::string_view> skip, uint32_t* b, uint32_t* e) const {
+  void Span(int i, std::initializer_list<std::string_view> skip, uint32_t* b, uint32_t* e, int block = -1) const {
     int lo = i, hi = i;
-    Walk(i, skip, true, &lo, &hi, 0);
+    Walk(i, skip, true, &lo, &hi, 0, block);
     while (lo < hi && (tok(lo).upos == "PUNCT" || RelIs(lo, "cc") || RelIs(lo, "mark"))) ++lo;
     while (hi > lo && tok(hi).upos == "PUNCT") --hi;
     *b = static_cast<uint32_t>(lo);
@@ -57,16 +57,16 @@ class Tree {
   }
 
  private:
-  void Walk(int i, std::initializer_list<std::string_view> skip, bool top, int* lo, int* hi, int depth) const {
+  void Walk(int i, std::initializer_list<std::string_view> skip, bool top, int* lo, int* hi, int depth, int block) const {
     if (depth > 200) return;
     *lo = std::min(*lo, i);
     *hi = std::max(*hi, i);
     for (int k : kids(i)) {
-      bool skipped = false;
+      bool skipped = k == block;
       if (top) {
         for (auto sk : skip) skipped = skipped || rel(k).rfind(sk, 0) == 0;
       }
-      if (!skipped) Walk(k, skip, false, lo, hi, depth + 1);
+      if (!skipped) Walk(k, skip, false, lo, hi, depth + 1, block);
     }
   }
   const nlp::Sentence& s_;
@@ -174,16 +174,32 @@ std::string CaseOf(const Tree& t, int n) {
   return p;
 }
 
-Arg MakeArg(const Tree& t, int n, std::string prep, bool clausal) {
+// The argument headed by n. When n governs the predicate `pred` (the
+// antecedent of a relative or participial clause, a subject inherited from a
+// head), its span keeps only its nominal words: never the clause that holds
+// the predicate, nor the head's own clause ("method" in "X is any method of
+// displaying ...").
+Arg MakeArg(const Tree& t, int n, std::string prep, bool clausal, int pred = -1) {
   Arg a;
   a.head = n;
   a.prep = std::move(prep);
   a.clausal = clausal;
+  int block = -1;
+  for (int x = pred, guard = 0; x >= 0 && guard < 400; x = t.head(x), ++guard) {
+    if (t.head(x) == n) {
+      block = x;
+      break;
+    }
+  }
   if (clausal) {
-    t.Span(n, {}, &a.b, &a.e);
+    t.Span(n, {}, &a.b, &a.e, block);
+  } else if (block >= 0) {
+    t.Span(n, {"case", "punct", "conj", "cc", "acl", "appos", "parataxis", "nsubj", "csubj", "cop", "aux", "advcl",
+               "ccomp", "xcomp", "obj", "obl", "mark", "dep", "advmod", "discourse"},
+           &a.b, &a.e, block);
   } else {
-    // Leave out a relative clause's own predicate args? No: CaRB args keep
-    // their modifiers; only the case marker moves into the relation.
+    // CaRB arguments keep their modifiers; only the case marker moves into
+    // the relation.
     t.Span(n, {"case", "punct", "conj", "cc", "acl:relcl", "appos", "parataxis"}, &a.b, &a.e);
   }
   return a;
@@ -314,7 +330,7 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
     if (passive && agent >= 0) {
       // "Ukraine was invaded by Russia" -> Russia invade Ukraine.
       std::vector<Arg> active_args;
-      for (int s2 : subjects) active_args.push_back(MakeArg(t, s2, "", false));
+      for (int s2 : subjects) active_args.push_back(MakeArg(t, s2, "", false, v));
       for (auto& a : args) active_args.push_back(a);
       for (int ag : Expand(t, agent)) {
         Proposition q = p;
@@ -330,7 +346,7 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
     if (subjects.empty()) continue;
     for (int s2 : subjects) {
       Proposition q = p;
-      q.subj = MakeArg(t, s2, "", t.RelStarts(s2, "csubj"));
+      q.subj = MakeArg(t, s2, "", t.RelStarts(s2, "csubj"), v);
       q.args = args;
       float c = 0.75f;
       if (q.args.empty()) c = 0.45f;
@@ -355,7 +371,7 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
     p.lemma = "be";
     p.relation = "is";
     int h = t.head(i);
-    p.subj = MakeArg(t, h, "", false);
+    p.subj = MakeArg(t, h, "", false, i);
     p.args.push_back(MakeArg(t, i, "", false));
     p.confidence = 0.6f;
     out.push_back(std::move(p));
