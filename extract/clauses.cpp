@@ -93,8 +93,11 @@ int FindSubject(const Tree& t, int v, bool* passive, int depth = 0) {
   for (int k : t.kids(v)) {
     if (t.RelIs(k, "nsubj") || t.RelIs(k, "csubj")) {
       const std::string lem = Lower(t.tok(k).lemma);
-      if (t.RelIs(v, "acl:relcl") && (lem == "who" || lem == "which" || lem == "that") && t.head(v) >= 0) {
-        return t.head(v);
+      if ((lem == "who" || lem == "which" || lem == "that") && t.tok(k).upos == "PRON") {
+        // The antecedent of the relative clause (v or a verb it is conjoined to).
+        int r = v;
+        for (int guard = 0; r >= 0 && t.RelIs(r, "conj") && guard < 10; ++guard) r = t.head(r);
+        if (r >= 0 && t.RelIs(r, "acl:relcl") && t.head(r) >= 0) return t.head(r);
       }
       return k;
     }
@@ -313,6 +316,17 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
         args.push_back(MakeArg(t, k, "", true));
       } else if (r == "xcomp") {
         has_xcomp = true;
+      }
+    }
+    // A relative pronoun object ("which Keibler lost") stands for the noun
+    // the relative clause modifies.
+    if (t.RelIs(v, "acl:relcl") && t.head(v) >= 0) {
+      for (auto& a : args) {
+        const std::string lem = Lower(t.tok(a.head).lemma);
+        if (!a.clausal && t.tok(a.head).upos == "PRON" && (lem == "which" || lem == "that" || lem == "who" || lem == "whom")) {
+          std::string prep = a.prep;
+          a = MakeArg(t, t.head(v), prep, false, v);
+        }
       }
     }
     // Objects first, then prepositional and clausal arguments, in text order.
