@@ -45,7 +45,7 @@ TEST_CASE("CaRB dev best F1 stays above its floor", "[extract][quality]") {
   std::istringstream pred_in(pred.str());
   auto score = kg::bench::carb::ScoreCarb(gold, pred_in);
   INFO("CaRB dev P " << score.precision << " R " << score.recall << " F1 " << score.f1);
-  CHECK(score.f1 >= 0.47);  // measured 0.491
+  CHECK(score.f1 >= 0.48);  // measured 0.500
 }
 
 TEST_CASE("NER entity F1 on UNER EWT dev stays above its floor", "[extract][quality]") {
