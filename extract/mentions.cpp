@@ -173,7 +173,14 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         // Capitalised mid-sentence words count even when the tagger made them
         // common nouns ("Jobs"); at the start of a sentence only proper nouns.
         if (tags[i] != 0 || !IsCap(s.tokens[i].form)) continue;
-        if (s.tokens[i].upos != "PROPN" && (i == 0 || (s.tokens[i].upos != "NOUN" && s.tokens[i].upos != "X"))) continue;
+        const bool nounish = s.tokens[i].upos == "PROPN" || s.tokens[i].upos == "NOUN" || s.tokens[i].upos == "X";
+        if (!nounish) continue;
+        // At the start of a sentence a common noun is capitalised anyway:
+        // only a known person's surname counts there ("Jobs said ...").
+        if (i == 0 && s.tokens[i].upos != "PROPN") {
+          auto it = name_classes.find(s.tokens[i].form);
+          if (it == name_classes.end() || it->second[0] == 0) continue;
+        }
         size_t best_len = 0;
         int best_cls = -1;
         std::string key;
