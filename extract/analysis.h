@@ -78,6 +78,7 @@ struct Proposition {
   bool nominal = false;           // read off a nominalisation ("invasion of")
   bool speech = false;            // a verb of saying with a clausal complement
   int attribution = -1;           // token index of the head of the source ("NBC", "Rubio")
+  std::string attribution_text;   // the source's words ("Current and former U.S. officials")
   float confidence = 0.5f;
 };
 

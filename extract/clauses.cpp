@@ -235,6 +235,16 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
   // Speech complements: tokens under a ccomp of a verb of saying get that
   // verb's subject as their source.
   std::vector<int> source(static_cast<size_t>(n), -1);
+  auto source_text = [&](int head) {
+    Arg a;
+    t.Span(head, {"case", "punct", "acl", "appos", "parataxis", "advmod"}, &a.b, &a.e);
+    if (head == according) {
+      // "according to NBC News": the noun phrase without "according to".
+      a.b = std::max(a.b, static_cast<uint32_t>(head));
+      while (a.b > 0 && t.head(static_cast<int>(a.b) - 1) == head && !t.RelIs(static_cast<int>(a.b) - 1, "case")) --a.b;
+    }
+    return SpanText(s, a.b, std::min(a.e, a.b + 8));
+  };
   for (int v = 0; v < n; ++v) {
     if (!lex.IsSpeechVerb(Lower(t.tok(v).lemma))) continue;
     bool pas = false;
@@ -282,6 +292,7 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
     }
     if (source[static_cast<size_t>(v)] >= 0) p.attribution = source[static_cast<size_t>(v)];
     else if (according >= 0) p.attribution = according;
+    if (p.attribution >= 0) p.attribution_text = source_text(p.attribution);
     if (p.attribution >= 0 && p.modality == Modality::kAsserted && source[static_cast<size_t>(v)] >= 0) {
       p.modality = Modality::kReported;
     }
@@ -423,6 +434,7 @@ std::vector<Proposition> ExtractPropositions(const nlp::Document& doc, uint32_t 
     } else if (according >= 0) {
       p.attribution = according;
     }
+    if (p.attribution >= 0) p.attribution_text = source_text(p.attribution);
     if (between >= 0) {
       std::vector<int> parts = Expand(t, between);
       if (parts.size() >= 2) {

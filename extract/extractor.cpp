@@ -378,7 +378,7 @@ Extraction ExtractFromDocument(const nlp::Document& doc, const NerTagger* ner, c
           attribution = ms.kind == Mention::Kind::kName ? SpanText(s, ms.b, ms.e)
                                                         : x.entities[static_cast<size_t>(ms.entity)].name;
         } else {
-          attribution = SpanText(s, static_cast<uint32_t>(p.attribution), static_cast<uint32_t>(p.attribution) + 1);
+          attribution = p.attribution_text;
         }
       }
       bool addressed = false;
