@@ -44,7 +44,7 @@ class Extractor {
   // True when the statistical NLP pipeline is in use (false: heuristic fallback).
   virtual bool uses_parser() const = 0;
   // Why the fallback is in use ("" when uses_parser()).
-  virtual std::string fallback_reason() const = 0;
+  virtual std::string fallback_reason() const { return {}; }
 };
 
 // The extractor kg uses: the NLP pipeline plus entities, coreference and
