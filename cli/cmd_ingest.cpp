@@ -77,7 +77,7 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("-j,--jobs", opts->jobs, "Extraction threads (default: all hardware threads)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--extracted", opts->extracted,
-                  "Ingest `kg extract --format jsonl` output (no extraction is run); repeatable");
+                  "Ingest `kg extract --format jsonl` output (- = stdin; no extraction is run); repeatable");
   cmd->add_flag("--json", opts->json, "Print the summary as one JSON object on stdout");
   cmd->add_option("--max-mb", opts->max_mb, "Refuse articles larger than this many MB")
       ->capture_default_str()
@@ -112,7 +112,7 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& g) {
     }
 
     std::vector<std::unique_ptr<ingest::InputSource>> sources;
-    for (const auto& f : opts->extracted) sources.push_back(ingest::OpenExtracted(f, io));
+    for (const auto& f : opts->extracted) sources.push_back(ingest::OpenExtracted(f, std::cin, io));
     if (!opts->paths.empty()) sources.push_back(ingest::OpenInputs(opts->paths, std::cin, io));
     auto input = ingest::Chain(std::move(sources));
 

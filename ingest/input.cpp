@@ -386,8 +386,14 @@ class Inputs final : public InputSource {
 // `kg extract --format jsonl` records: the extraction comes with the text.
 class Extracted final : public InputSource {
  public:
-  Extracted(const std::string& path, const InputOptions& opt)
-      : path_(path), opt_(opt), file_(path, std::ios::binary) {
+  Extracted(const std::string& path, std::istream& stdin_stream, const InputOptions& opt)
+      : path_(path == "-" ? "<stdin>" : path), opt_(opt) {
+    if (path == "-") {
+      in_ = &stdin_stream;
+      return;
+    }
+    file_.open(path, std::ios::binary);
+    in_ = &file_;
     std::error_code ec;
     total_ = fs::file_size(path, ec);
     if (ec) total_ = 0;
@@ -397,17 +403,17 @@ class Extracted final : public InputSource {
     *item = InputItem();
     if (!opened_) {
       opened_ = true;
-      if (!file_) {
+      if (!*in_) {
         item->origin = path_;
         item->error = path_ + ": cannot open: " + std::strerror(errno);
         return true;
       }
     }
-    if (!file_) return false;
+    if (!*in_) return false;
     std::string line;
     uint64_t length = 0;
     for (;;) {
-      if (!ReadLine(file_, opt_.max_article_bytes * 4 + 1, &line, &length)) return false;
+      if (!ReadLine(*in_, opt_.max_article_bytes * 4 + 1, &line, &length)) return false;
       ++line_no_;
       item->origin = path_ + ":" + std::to_string(line_no_);
       if (length > opt_.max_article_bytes * 4) {
@@ -439,6 +445,7 @@ class Extracted final : public InputSource {
   std::string path_;
   InputOptions opt_;
   std::ifstream file_;
+  std::istream* in_ = nullptr;
   bool opened_ = false;
   uint64_t line_no_ = 0;
   uint64_t total_ = 0;
@@ -465,8 +472,9 @@ class Chained final : public InputSource {
 
 }  // namespace
 
-std::unique_ptr<InputSource> OpenExtracted(const std::string& path, const InputOptions& options) {
-  return std::make_unique<Extracted>(path, options);
+std::unique_ptr<InputSource> OpenExtracted(const std::string& path, std::istream& in,
+                                           const InputOptions& options) {
+  return std::make_unique<Extracted>(path, in, options);
 }
 
 std::unique_ptr<InputSource> Chain(std::vector<std::unique_ptr<InputSource>> sources) {

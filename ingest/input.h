@@ -57,8 +57,9 @@ std::unique_ptr<InputSource> OpenInputs(const std::vector<std::string>& paths, s
                                         const InputOptions& options = InputOptions());
 
 // Reads the output of `kg extract --format jsonl` (one ExtractedArticle per
-// line, see graph/extraction_json.h); items carry their extraction.
-std::unique_ptr<InputSource> OpenExtracted(const std::string& path,
+// line, see graph/extraction_json.h) from `path`, or from `in` when path is
+// "-"; items carry their extraction.
+std::unique_ptr<InputSource> OpenExtracted(const std::string& path, std::istream& in,
                                            const InputOptions& options = InputOptions());
 
 // The items of each source in turn.

@@ -180,3 +180,23 @@ TEST_CASE("kg entities: types, limits, order; kg alias and kg merge correct reso
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains("no entity named \"No Such Entity\""));
 }
+
+TEST_CASE("kg ingest --extracted stores what kg extract found, like a direct ingest") {
+  TempDir direct, via;
+  const std::string article = kExamples + "/us-ukraine-rift.txt";
+  REQUIRE(Kg(direct, "ingest " + article).status == 0);
+  Run x = Kg(via, "extract --format jsonl " + article);
+  REQUIRE(x.status == 0);
+  Write(via.str() + "/x.jsonl", x.out);
+  Run r = Kg(via, "ingest --json --extracted - ", via.str() + "/x.jsonl");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(nlohmann::json::parse(r.out)["articles"] == 1);
+  Run a = Kg(direct, "entities --json"), b = Kg(via, "entities --json");
+  CHECK(a.out.size() > 100);
+  CHECK(a.out == b.out);
+  Write(via.str() + "/bad.jsonl", "{\"id\": \"x\"}\n");
+  r = Kg(via, "ingest --extracted " + via.str() + "/bad.jsonl");
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains(via.str() + "/bad.jsonl:1: "));
+}

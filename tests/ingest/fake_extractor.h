@@ -35,6 +35,7 @@ class FakeExtractor final : public extract::Extractor {
   }
   std::vector<extract::OpenTuple> ExtractTuples(std::string_view) const override { return {}; }
   bool uses_parser() const override { return false; }
+  std::string fallback_reason() const override { return "test extractor"; }
   int calls() const { return calls_.load(); }
 
  private:

@@ -152,6 +152,7 @@ TEST_CASE("an extractor that throws fails that article only") {
     }
     std::vector<kg::extract::OpenTuple> ExtractTuples(std::string_view) const override { return {}; }
     bool uses_parser() const override { return false; }
+    std::string fallback_reason() const override { return "test extractor"; }
     FakeExtractor inner_;
   } extractor;
   TempDir dir;
