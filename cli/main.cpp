@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   kg::cli::AddPathCommand(app, g);
   kg::cli::AddFactsCommand(app, g);
   kg::cli::AddExtractCommand(app, g);
+  kg::cli::AddParseCommand(app, g);
   kg::cli::AddExportCommand(app, g);
   kg::cli::AddLogCommand(app, g);
   kg::cli::AddShowCommand(app, g);
