@@ -48,7 +48,7 @@ const std::string kExamples = std::string(KG_SOURCE_DIR) + "/examples";
 
 }  // namespace
 
-TEST_CASE("kg ingest examples/: articles, facts and entities land in the database; again is a no-op") {
+TEST_CASE("kg ingest examples/: articles + facts and entities land in the database - again is a no-op") {
   TempDir dir;
   Run r = Kg(dir, "ingest --json " + kExamples);
   INFO(r.err);
@@ -76,7 +76,7 @@ TEST_CASE("kg ingest examples/: articles, facts and entities land in the databas
   CHECK_THAT(r.out, Catch::Contains(std::to_string(articles) + " skipped (already in the graph)"));
 }
 
-TEST_CASE("kg ingest: bad inputs are named, the rest is ingested, the exit status says so") {
+TEST_CASE("kg ingest: bad inputs are named + the rest is ingested + the exit status says so") {
   TempDir dir;
   const std::string in = dir.str() + "/in";
   std::filesystem::create_directories(in);
@@ -98,7 +98,7 @@ TEST_CASE("kg ingest: bad inputs are named, the rest is ingested, the exit statu
   CHECK(j["errors"] == 5);
 }
 
-TEST_CASE("kg ingest - reads stdin; nothing to ingest is a usage error") {
+TEST_CASE("kg ingest - reads stdin - nothing to ingest is a usage error") {
   TempDir dir;
   Write(dir.str() + "/story.txt", "Ukraine and Poland signed a treaty.\n");
   Run r = Kg(dir, "ingest --json -", dir.str() + "/story.txt");
@@ -133,7 +133,7 @@ TEST_CASE("kg ingest --jobs 1 and --jobs 3 build the same graph") {
   CHECK(ea.out == eb.out);
 }
 
-TEST_CASE("kg entities: types, limits, order; kg alias and kg merge correct resolution") {
+TEST_CASE("kg entities: types + limits + order - kg alias and kg merge correct resolution") {
   TempDir dir;
   REQUIRE(Kg(dir, "ingest " + kExamples).status == 0);
   Run r = Kg(dir, "entities --type place --limit 3 --json");
@@ -181,7 +181,7 @@ TEST_CASE("kg entities: types, limits, order; kg alias and kg merge correct reso
   CHECK_THAT(r.err, Catch::Contains("no entity named \"No Such Entity\""));
 }
 
-TEST_CASE("kg ingest --extracted stores what kg extract found, like a direct ingest") {
+TEST_CASE("kg ingest --extracted stores what kg extract found + like a direct ingest") {
   TempDir direct, via;
   const std::string article = kExamples + "/us-ukraine-rift.txt";
   REQUIRE(Kg(direct, "ingest " + article).status == 0);

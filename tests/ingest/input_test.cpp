@@ -32,7 +32,7 @@ std::vector<InputItem> ReadAll(const std::vector<std::string>& paths, const std:
 
 }  // namespace
 
-TEST_CASE("a plain-text file: id is the file name, title the short first line") {
+TEST_CASE("a plain-text file: id is the file name + title the short first line") {
   TempDir dir;
   Write(dir.path() / "rift.txt", "US and Ukraine at odds\n\nThe Pentagon paused aid. Kyiv protested.\n");
   Write(dir.path() / "notitle.txt", "One long paragraph without a title line.");
@@ -45,7 +45,7 @@ TEST_CASE("a plain-text file: id is the file name, title the short first line") 
   CHECK(items[1].article.title.empty());
 }
 
-TEST_CASE("directories are read recursively in name order; hidden and non-article files skipped") {
+TEST_CASE("directories are read recursively in name order - hidden and non-article files skipped") {
   TempDir dir;
   Write(dir.path() / "b.txt", "B text.");
   Write(dir.path() / "a" / "z.txt", "AZ text.");
@@ -60,7 +60,7 @@ TEST_CASE("directories are read recursively in name order; hidden and non-articl
   CHECK(texts == std::vector<std::string>{"AC text.", "AZ text.", "B text."});
 }
 
-TEST_CASE("JSON Lines: fields, nulls, dates, and a malformed line named by file:line") {
+TEST_CASE("JSON Lines: fields + nulls + dates + and a malformed line named by file:line") {
   TempDir dir;
   const fs::path p = dir.path() / "news.jsonl";
   Write(p,
@@ -119,7 +119,7 @@ TEST_CASE("bad files get a message naming them and the batch goes on") {
   CHECK(items[6].error == missing + ": no such file or directory");
 }
 
-TEST_CASE("unreadable paths are reported, not fatal") {
+TEST_CASE("unreadable paths are reported + not fatal") {
   TempDir dir;
   Write(dir.path() / "file.txt", "text");
   const std::string inside = (dir.path() / "file.txt" / "inner.txt").string();
@@ -135,7 +135,7 @@ TEST_CASE("unreadable paths are reported, not fatal") {
   }
 }
 
-TEST_CASE("a 50 MB single-line file is refused with its size, without stopping the batch") {
+TEST_CASE("a 50 MB single-line file is refused with its size + without stopping the batch") {
   TempDir dir;
   const std::string big(50'000'000, 'a');
   Write(dir.path() / "big.txt", big);
@@ -151,7 +151,7 @@ TEST_CASE("a 50 MB single-line file is refused with its size, without stopping t
   CHECK(items[3].error.empty());
 }
 
-TEST_CASE("stdin: JSON Lines when it starts with '{', else one plain-text article") {
+TEST_CASE("stdin: JSON Lines when it starts with '{' + else one plain-text article") {
   auto items = ReadAll({"-"}, "\n {\"id\": \"s1\", \"text\": \"One.\"}\n{\"id\": \"s2\", \"text\": \"Two.\"}\n");
   REQUIRE(items.size() == 2);
   CHECK(items[0].article.id == "s1");

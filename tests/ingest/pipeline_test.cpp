@@ -82,7 +82,7 @@ class CountingSource final : public kg::ingest::InputSource {
 
 }  // namespace
 
-TEST_CASE("the database does not depend on --jobs; errors and duplicates are reported in order") {
+TEST_CASE("the database does not depend on --jobs - errors and duplicates are reported in order") {
   TempDir dir;
   const std::string corpus_path = dir.str() + "/corpus.jsonl";
   std::ofstream(corpus_path) << Corpus(60);

@@ -89,7 +89,7 @@ TEST_CASE("a second writer process is refused with the holder's pid") {
   CHECK(Store::Open(path, OpenMode::kReadWrite).ok());
 }
 
-TEST_CASE("a read-only reader works while a writer process commits, and sees whole articles") {
+TEST_CASE("a read-only reader works while a writer process commits + and sees whole articles") {
   TempDir dir;
   const std::string path = dir.str() + "/db";
   { REQUIRE(Store::Open(path, OpenMode::kReadWrite).ok()); }

@@ -45,7 +45,7 @@ ArticleBuilder RubioArticle() {
 
 }  // namespace
 
-TEST_CASE("a committed article reads back: entities, facts, evidence, mentions, log") {
+TEST_CASE("a committed article reads back: entities + facts + evidence + mentions + log") {
   TempDir dir;
   auto store = OpenRw(dir);
   ArticleBuilder a = RubioArticle();
@@ -333,7 +333,7 @@ TEST_CASE("opening read-only where there is no database says so") {
   CHECK_THAT(s.status().message(), Catch::Contains("no kg database"));
 }
 
-TEST_CASE("merge re-points facts and mentions; later articles resolve to the kept entity") {
+TEST_CASE("merge re-points facts and mentions - later articles resolve to the kept entity") {
   TempDir dir;
   auto store = OpenRw(dir);
   ArticleBuilder a("m1");
@@ -408,7 +408,7 @@ TEST_CASE("an added alias makes later articles resolve to that entity") {
   CHECK(store->NewReader()->GetEntity(ukraine)->mentions == 3);
 }
 
-TEST_CASE("split moves a wrongly joined name, its articles, mentions and facts to a new entity") {
+TEST_CASE("split moves a wrongly joined name + its articles + mentions and facts to a new entity") {
   TempDir dir;
   auto store = OpenRw(dir);
   ArticleBuilder a("basketball");

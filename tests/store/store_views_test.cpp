@@ -123,7 +123,7 @@ TEST_CASE("FROM ARTICLE shows only that article's evidence") {
   CHECK(AllFacts(*r, {paris[0], std::nullopt, std::nullopt}).size() == 1);
 }
 
-TEST_CASE("a retraction hides what only that article said, from its seq on") {
+TEST_CASE("a retraction hides what only that article said + from its seq on") {
   TempDir dir;
   auto store = std::move(Store::Open(dir.str() + "/db", OpenMode::kReadWrite)).value();
   TwoArticles(*store);
