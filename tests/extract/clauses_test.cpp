@@ -81,7 +81,7 @@ TEST_CASE("a nominalisation with 'between' gives a symmetric relation", "[extrac
   CHECK(Has(f, "Vance | disagree_with | Rubio"));
 }
 
-TEST_CASE("preposition joins the predicate; concepts are kept unless entities_only", "[extract]") {
+TEST_CASE("preposition joins the predicate — concepts are kept unless entities_only", "[extract]") {
   auto doc = kg::test::Parsed({"Britain PROPN 2 nsubj | sent:send VERB 0 root | weapons:weapon NOUN 2 obj | to ADP 5 case | "
                                "Ukraine PROPN 2 obl | . PUNCT 2 punct"});
   auto x = ExtractFromDocument(doc, Ner(), Lex(), false);
@@ -126,7 +126,7 @@ TEST_CASE("reported speech: attribution on the inner fact and a speech fact", "[
   CHECK(inner);
 }
 
-TEST_CASE("nationality adjectives are group entities; titles give affiliations", "[extract]") {
+TEST_CASE("nationality adjectives are group entities — titles give affiliations", "[extract]") {
   auto doc = kg::test::Parsed({"Ukrainian ADJ 2 amod | officials:official NOUN 3 nsubj | met:meet VERB 0 root | "
                                "U.S. PROPN 5 compound | Secretary PROPN 7 compound | Marco PROPN 7 flat | Rubio PROPN 3 obj | . PUNCT 3 punct"});
   auto x = ExtractFromDocument(doc, Ner(), Lex(), false);
@@ -139,7 +139,7 @@ TEST_CASE("nationality adjectives are group entities; titles give affiliations",
   CHECK(Has(f, "Marco Rubio | affiliated_with | U.S."));
 }
 
-TEST_CASE("an apposition with a title word is a title; two names in apposition are not an identity", "[extract]") {
+TEST_CASE("an apposition with a title word is a title — two names in apposition are not an identity", "[extract]") {
   auto doc = kg::test::Parsed({"Marco PROPN 7 nsubj | Rubio PROPN 1 flat | , PUNCT 5 punct | the DET 5 det | "
                                "secretary NOUN 1 appos | , PUNCT 5 punct | met:meet VERB 0 root | Vance PROPN 7 obj | "
                                ". PUNCT 7 punct",

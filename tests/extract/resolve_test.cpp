@@ -56,7 +56,7 @@ TEST_CASE("a person never joins a place of the same name", "[resolve]") {
   CHECK(kg::ResolveEntity(l, c) == -1);
 }
 
-TEST_CASE("the best name beats a partial hit; equal names are ambiguous unless one dominates", "[resolve]") {
+TEST_CASE("the best name beats a partial hit — equal names are ambiguous unless one dominates", "[resolve]") {
   LocalEntity l{"Apple", EntityType::kOrganization, {"Apple"}, {}};
   std::vector<ResolveCandidate> c = {Cand(1, "Apple Inc.", EntityType::kOrganization, {"Apple Inc.", "Apple"}, {"apple"})};
   CHECK(kg::ResolveEntity(l, c) == 0);
