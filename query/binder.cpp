@@ -672,12 +672,16 @@ bool IsIsoDate(std::string_view s) {
   return true;
 }
 
+// A view is a prefix of the log: the one for a date is the longest prefix that
+// holds no article dated after that day, so nothing "from the future" is ever
+// included, even when articles arrived out of date order. Same definition as
+// `kg export/diff/stats --as-of DATE` (exports::ResolvePoint).
 Result<ArticleSeq> SeqAsOfDate(store::Reader& latest, const std::string& date) {
   ArticleSeq last = 0;
   Status s = latest.ScanLog([&](const store::LogEntry& e) {
     if (e.kind == store::LogEntry::Kind::kArticle && !e.article.date.empty() &&
         e.article.date.compare(0, 10, date) > 0) {
-      return true;
+      return false;
     }
     last = e.seq;
     return true;
