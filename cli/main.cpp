@@ -21,14 +21,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
-  // Subcommands, in the order `kg --help` lists them.
+  // Subcommands, in the order `kg --help` lists them: articles in, asking,
+  // drawing and growth, corrections, the NLP filters.
+  kg::cli::AddIngestCommand(app, g);
   kg::cli::AddQueryCommand(app, g);
   kg::cli::AddShellCommand(app, g);
+  kg::cli::AddFactsCommand(app, g);
   kg::cli::AddNeighborsCommand(app, g);
   kg::cli::AddPathCommand(app, g);
-  kg::cli::AddFactsCommand(app, g);
-  kg::cli::AddExtractCommand(app, g);
-  kg::cli::AddParseCommand(app, g);
+  kg::cli::AddEntitiesCommand(app, g);
   kg::cli::AddExportCommand(app, g);
   kg::cli::AddLogCommand(app, g);
   kg::cli::AddShowCommand(app, g);
@@ -37,9 +38,10 @@ int main(int argc, char** argv) {
   kg::cli::AddBlameCommand(app, g);
   kg::cli::AddStatsCommand(app, g);
   kg::cli::AddRetractCommand(app, g);
-  kg::cli::AddIngestCommand(app, g);
-  kg::cli::AddEntitiesCommand(app, g);
   kg::cli::AddMergeCommands(app, g);
+  kg::cli::AddExtractCommand(app, g);
+  kg::cli::AddParseCommand(app, g);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
