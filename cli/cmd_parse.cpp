@@ -4,6 +4,9 @@
 //   kg parse --input conllu gold.conllu  keep the tokens and sentences, overwrite
 //                                        UPOS, XPOS, FEATS, LEMMA, HEAD, DEPREL
 //   kg --models DIR parse ...            models from DIR (also $KG_MODELS)
+//
+// MISC carries TokenRange=begin:end (UTF-8 byte offsets) and, when the NER
+// model is present, NER=<IOB2 tag> (B-PER, I-ORG, O, ...).
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -12,6 +15,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "extract/ner.h"
 #include "extract/nlp/conllu.h"
 #include "extract/nlp/pipeline.h"
 
@@ -52,7 +56,9 @@ void AddParseCommand(CLI::App& app, GlobalOptions& g) {
     } else {
       doc = pipeline->Process(content);
     }
-    nlp::WriteConllu(doc, std::cout);
+    auto ner = extract::NerTagger::Load(models + "/ner.bin");
+    if (!ner.ok()) throw Fail("parse", ner.status().ToString());
+    std::cout << extract::AddNerToConllu(**ner, doc, nlp::WriteConllu(doc));
     std::cout.flush();
     if (!std::cout) throw Fail("parse", "cannot write to standard output");
   });

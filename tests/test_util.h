@@ -1,9 +1,13 @@
 // Helpers shared by the test executables.
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include <unistd.h>
@@ -37,6 +41,34 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The whole content of a file ("" when it cannot be read).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct KgRun {
+  int status = -1;       // exit status, -1 when killed by a signal
+  std::string out, err;
+};
+
+// Runs the built `kg` with `args` (already shell-quoted), standard input from
+// `stdin_file`; output is captured through files in `dir`.
+inline KgRun RunKg(const TempDir& dir, const std::string& args,
+                   const std::string& stdin_file = "/dev/null") {
+  const std::string out = dir.str() + "/kg-out.txt", err = dir.str() + "/kg-err.txt";
+  const std::string cmd = std::string(KG_BINARY_DIR) + "/cli/kg " + args + " <" + stdin_file +
+                          " >" + out + " 2>" + err;
+  KgRun r;
+  const int st = std::system(cmd.c_str());
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
+}
 
 }  // namespace kg::test
 

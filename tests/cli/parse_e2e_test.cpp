@@ -1,0 +1,88 @@
+// `kg parse` run as a user would: CoNLL-U with byte offsets and NER tags.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tests/test_util.h"
+
+using kg::test::RunKg;
+using kg::test::TempDir;
+
+namespace {
+
+struct Line {
+  std::string form, misc;
+};
+
+// The word lines (not comments, not multiword ranges) of CoNLL-U text.
+std::vector<Line> WordLines(const std::string& conllu) {
+  std::vector<Line> lines;
+  size_t pos = 0;
+  while (pos < conllu.size()) {
+    size_t end = conllu.find('\n', pos);
+    if (end == std::string::npos) end = conllu.size();
+    std::string line = conllu.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cols;
+    size_t c = 0;
+    while (true) {
+      size_t tab = line.find('\t', c);
+      cols.push_back(line.substr(c, tab == std::string::npos ? std::string::npos : tab - c));
+      if (tab == std::string::npos) break;
+      c = tab + 1;
+    }
+    if (cols.size() != 10 || cols[0].find('-') != std::string::npos) continue;
+    lines.push_back({cols[1], cols[9]});
+  }
+  return lines;
+}
+
+std::string MiscValue(const std::string& misc, const std::string& key) {
+  size_t p = misc.find(key + "=");
+  if (p == std::string::npos) return "";
+  p += key.size() + 1;
+  return misc.substr(p, misc.find('|', p) - p);
+}
+
+}  // namespace
+
+TEST_CASE("kg parse writes byte offsets and NER tags in MISC", "[cli][parse]") {
+  TempDir dir;
+  const std::string text = "Army Secretary Dan Driscoll met Ukrainian officials in Kyiv.\n";
+  const std::string input = dir.str() + "/in.txt";
+  std::ofstream(input, std::ios::binary) << text;
+  auto r = RunKg(dir, "parse " + input);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  auto words = WordLines(r.out);
+  REQUIRE(words.size() >= 10);
+  for (const auto& w : words) {
+    // Every token's TokenRange points at its own characters in the input.
+    const std::string range = MiscValue(w.misc, "TokenRange");
+    REQUIRE(range.find(':') != std::string::npos);
+    const size_t begin = std::stoul(range.substr(0, range.find(':')));
+    const size_t end = std::stoul(range.substr(range.find(':') + 1));
+    CHECK(text.substr(begin, end - begin) == w.form);
+    // Every token carries an IOB2 tag.
+    const std::string ner = MiscValue(w.misc, "NER");
+    CHECK((ner == "O" || ner.rfind("B-", 0) == 0 || ner.rfind("I-", 0) == 0));
+  }
+  bool person = false;
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i].form == "Dan" && words[i + 1].form == "Driscoll") {
+      person = MiscValue(words[i].misc, "NER") == "B-PER" &&
+               MiscValue(words[i + 1].misc, "NER") == "I-PER";
+    }
+  }
+  CHECK(person);
+}
+
+TEST_CASE("kg parse names a missing input file and fails", "[cli][parse]") {
+  TempDir dir;
+  auto r = RunKg(dir, "parse " + dir.str() + "/no-such-file.txt");
+  CHECK(r.status != 0);
+  CHECK(r.err.find("no-such-file.txt") != std::string::npos);
+}
