@@ -4,6 +4,7 @@
 // presence rows they can see.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "store/store_impl.h"
 
@@ -29,6 +30,13 @@ class ReaderImpl final : public Reader {
     last_seq_ = c.next_seq - 1;
     as_of_ = std::min(view_.as_of, last_seq_);
     latest_ = !view_.only_article.has_value() && view_.as_of >= last_seq_;
+    // Most graphs have no merges: one probe here spares a redirect lookup
+    // per entity read.
+    {
+      std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro_, impl_.cf(kRedirects)));
+      it->SeekToFirst();
+      no_redirects_ = !it->Valid() && it->status().ok();
+    }
     (void)Scan(kRetractions, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& val) {
       if (k.size() == 8 && val.size() == 8) {
         retractions_[codec::GetU64(k.data())] = codec::GetU64(val.data());
@@ -45,10 +53,10 @@ class ReaderImpl final : public Reader {
 
   std::optional<Entity> GetEntity(EntityId id) override {
     id = Canonical(id);
-    std::string v;
-    if (!Get(kEntities, codec::U64Key(id), &v)) return std::nullopt;
+    rocksdb::PinnableSlice v;
+    if (!impl_.db->Get(ro_, impl_.cf(kEntities), codec::U64Key(id), &v).ok()) return std::nullopt;
     EntityRec rec;
-    if (!DecodeEntity(v, &rec)) return std::nullopt;
+    if (!DecodeEntity(std::string_view(v.data(), v.size()), &rec)) return std::nullopt;
     return MakeEntity(id, rec);
   }
 
@@ -102,10 +110,8 @@ class ReaderImpl final : public Reader {
       pid = *id;
     }
     Status inner;
-    auto visit = [&](FactId fid) {
-      std::string v;
-      if (!Get(kFacts, codec::U64Key(fid), &v)) return true;
-      FactRec rec;
+    FactRec rec;  // reused: its surface string keeps its buffer between facts
+    auto visit_value = [&](FactId fid, std::string_view v) {
       if (!DecodeFact(v, &rec)) {
         inner = Status::Corruption("fact record " + std::to_string(fid));
         return false;
@@ -114,11 +120,24 @@ class ReaderImpl final : public Reader {
           (p.predicate && rec.pred != pid)) {
         return true;
       }
+      if (latest_ && rec.live_support == 0) return true;  // retracted everywhere
       auto f = MakeFact(fid, rec);
       return !f || fn(*f);
     };
-    auto by_key = [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
-      return k.size() < 8 || visit(codec::GetU64(k.data() + k.size() - 8));
+    rocksdb::PinnableSlice pinned;
+    auto visit = [&](FactId fid) {
+      pinned.Reset();
+      if (!impl_.db->Get(ro_, impl_.cf(kFacts), codec::U64Key(fid), &pinned).ok()) return true;
+      return visit_value(fid, std::string_view(pinned.data(), pinned.size()));
+    };
+    // Index rows carry a copy of the fact record (schema 2), exact for the
+    // latest view; other views read the record and recompute from evidence
+    // anyway, and an empty value (a row written before its record) falls back.
+    auto by_key = [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+      if (k.size() < 8) return true;
+      const FactId fid = codec::GetU64(k.data() + k.size() - 8);
+      if (latest_ && !v.empty()) return visit_value(fid, std::string_view(v.data(), v.size()));
+      return visit(fid);
     };
 
     Status s;
@@ -151,18 +170,19 @@ class ReaderImpl final : public Reader {
     } else if (obj) {
       s = Scan(kOsp, codec::U64Key(*obj), by_key);
     } else {
-      s = Scan(kFacts, "", [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
-        return k.size() != 8 || visit(codec::GetU64(k.data()));
+      s = Scan(kFacts, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        return k.size() != 8 ||
+               visit_value(codec::GetU64(k.data()), std::string_view(v.data(), v.size()));
       });
     }
     return inner.ok() ? s : inner;
   }
 
   std::optional<Fact> GetFact(FactId id) override {
-    std::string v;
-    if (!Get(kFacts, codec::U64Key(id), &v)) return std::nullopt;
+    rocksdb::PinnableSlice v;
+    if (!impl_.db->Get(ro_, impl_.cf(kFacts), codec::U64Key(id), &v).ok()) return std::nullopt;
     FactRec rec;
-    if (!DecodeFact(v, &rec)) return std::nullopt;
+    if (!DecodeFact(std::string_view(v.data(), v.size()), &rec)) return std::nullopt;
     return MakeFact(id, rec);
   }
 
@@ -356,9 +376,12 @@ class ReaderImpl final : public Reader {
   }
 
   EntityId Canonical(EntityId id) {
+    if (no_redirects_) return id;
     for (int hop = 0; hop < 64; ++hop) {
-      std::string v;
-      if (!Get(kRedirects, codec::U64Key(id), &v) || v.size() != 8) return id;
+      rocksdb::PinnableSlice v;
+      if (!impl_.db->Get(ro_, impl_.cf(kRedirects), codec::U64Key(id), &v).ok() || v.size() != 8) {
+        return id;
+      }
       id = codec::GetU64(v.data());
     }
     return id;
@@ -431,18 +454,40 @@ class ReaderImpl final : public Reader {
     return f;
   }
 
-  std::string PredName(PredId pid) {
+  // Term id <-> label pairs never change once written, so they are cached in
+  // the Store for every reader (misses are not cached: a read-only store may
+  // see the term later).
+  const std::string& PredName(PredId pid) {
     auto it = pred_names_.find(pid);
     if (it != pred_names_.end()) return it->second;
     std::string v;
-    if (!Get(kTerms, TermIdKey(pid), &v)) v = "?";
-    pred_names_[pid] = v;
-    return v;
+    {
+      std::lock_guard<std::mutex> lock(impl_.terms_mu);
+      auto shared = impl_.pred_names.find(pid);
+      if (shared != impl_.pred_names.end()) v = shared->second;
+    }
+    if (v.empty()) {
+      if (Get(kTerms, TermIdKey(pid), &v)) {
+        std::lock_guard<std::mutex> lock(impl_.terms_mu);
+        impl_.pred_names.emplace(pid, v);
+      } else {
+        v = "?";
+      }
+    }
+    return pred_names_.emplace(pid, std::move(v)).first->second;
   }
   std::optional<PredId> PredIdOf(const std::string& label) {
+    {
+      std::lock_guard<std::mutex> lock(impl_.terms_mu);
+      auto it = impl_.pred_ids.find(label);
+      if (it != impl_.pred_ids.end()) return it->second;
+    }
     std::string v;
     if (!Get(kTerms, TermNameKey(label), &v) || v.size() != 4) return std::nullopt;
-    return codec::GetU32(v.data());
+    const PredId pid = codec::GetU32(v.data());
+    std::lock_guard<std::mutex> lock(impl_.terms_mu);
+    impl_.pred_ids.emplace(label, pid);
+    return pid;
   }
 
   void FillArticleAndSentence(Evidence* ev) {
@@ -473,8 +518,9 @@ class ReaderImpl final : public Reader {
   ArticleSeq last_seq_ = 0;
   ArticleSeq as_of_ = 0;
   bool latest_ = true;
+  bool no_redirects_ = false;  // the snapshot has no redirects rows
   std::map<ArticleSeq, ArticleSeq> retractions_;  // article seq -> retraction seq
-  std::map<PredId, std::string> pred_names_;
+  std::unordered_map<PredId, std::string> pred_names_;
   std::map<ArticleSeq, std::string> article_ids_;
 };
 

@@ -60,7 +60,7 @@ std::string HexHash(std::string_view text) {
 }
 
 rocksdb::ColumnFamilyOptions MakeCfOptions() {
-  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
+  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -102,6 +102,15 @@ class Txn {
     (void)batch_.Put(impl_.cf(c), key, value);
   }
   void Delete(Cf c, const std::string& key) { (void)batch_.Delete(impl_.cf(c), key); }
+  // Writes a fact record and, as the value of its three index rows, the same
+  // record, so a latest-view index scan needs no second lookup (DESIGN.md).
+  void PutFact(FactId fid, const FactRec& rec) {
+    const std::string v = EncodeFact(rec);
+    Put(kFacts, codec::U64Key(fid), v);
+    Put(kSpo, SpoKey(rec.subject, rec.pred, rec.object, fid), v);
+    Put(kPos, PosKey(rec.subject, rec.pred, rec.object, fid), v);
+    Put(kOsp, OspKey(rec.subject, rec.pred, rec.object, fid), v);
+  }
 
   // Every (key, value) starting with `prefix`, batch merged over the database.
   Status Scan(Cf c, const std::string& prefix,
@@ -378,6 +387,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
       return Status::VersionMismatch("database " + path + " has schema version " +
                                      std::to_string(ver) + ", newer than this kg supports (" +
                                      std::to_string(kSchemaVersion) + "): upgrade kg");
+    }
+    if (ver >= 1 && ver < kSchemaVersion) {
+      return Status::VersionMismatch(
+          "database " + path + " has schema version " + std::to_string(ver) +
+          ", older than this kg reads (" + std::to_string(kSchemaVersion) +
+          "): re-ingest the articles into a new database with this kg");
     }
     if (ver != kSchemaVersion) {
       return Status::VersionMismatch("database " + path + " has unknown schema version " +
@@ -686,7 +701,7 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
   }
 
   for (const auto& [id, rec] : entities) t.Put(kEntities, codec::U64Key(id), EncodeEntity(rec));
-  for (const auto& [id, rec] : facts) t.Put(kFacts, codec::U64Key(id), EncodeFact(rec));
+  for (const auto& [id, rec] : facts) t.PutFact(id, rec);
 
   // --- The article and its log entry.
   result.new_entities = static_cast<uint32_t>(new_ids.size());
@@ -755,7 +770,7 @@ Result<LogEntry> Store::Retract(ArticleSeq seq) {
         --c.live_facts;
         if (Status s = t.AddPredCount(f.pred, -1); !s.ok()) return s;
       }
-      t.Put(kFacts, codec::U64Key(id), EncodeFact(f));
+      t.PutFact(id, f);
     } else if (tag == 'e') {
       auto rec = t.Entity(id);
       if (!rec.ok()) {
@@ -910,7 +925,7 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
       t.Put(kSpo, SpoKey(f.subject, f.pred, f.object, fid), "");
       t.Put(kPos, PosKey(f.subject, f.pred, f.object, fid), "");
       t.Put(kOsp, OspKey(f.subject, f.pred, f.object, fid), "");
-      t.Put(kFacts, codec::U64Key(fid), EncodeFact(f));
+      t.PutFact(fid, f);
       continue;
     }
     const FactId into = codec::GetU64(v.data());
@@ -940,7 +955,7 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
     }
     t.Delete(kFacts, codec::U64Key(fid));
     if (Status s = t.RecomputeFact(into, retracted.value(), &g); !s.ok()) return s;
-    t.Put(kFacts, codec::U64Key(into), EncodeFact(g));
+    t.PutFact(into, g);
     const int before = (was_live ? 1 : 0) + (into_live ? 1 : 0);
     const int after = g.live_support > 0 ? 1 : 0;
     c.live_facts = c.live_facts + after - before;
@@ -1089,7 +1104,7 @@ Result<EntityId> Store::SplitEntity(EntityId entity, const std::vector<std::stri
     if (after != before) {
       if (Status s = t.AddPredCount(f.pred, after - before); !s.ok()) return s;
     }
-    t.Put(kFacts, codec::U64Key(fid), EncodeFact(f));
+    t.PutFact(fid, f);
   }
   // Live presence of both entities, recounted from their presence rows.
   const bool old_live = old_rec.live_articles > 0;

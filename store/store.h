@@ -22,7 +22,8 @@
 
 namespace kg::store {
 
-inline constexpr uint32_t kSchemaVersion = 1;
+// 2: index rows (spo/pos/osp) carry a copy of the fact record as their value.
+inline constexpr uint32_t kSchemaVersion = 2;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -30,6 +31,10 @@ class Store::Impl {
   internal::Counters counters;         // guarded by write_mu
   mutable std::atomic<int> live_readers{0};
   mutable std::mutex catch_up_mu;
+  // Predicate term id <-> label, filled by readers (terms never change).
+  mutable std::mutex terms_mu;
+  mutable std::unordered_map<internal::PredId, std::string> pred_names;
+  mutable std::unordered_map<std::string, internal::PredId> pred_ids;
 
   rocksdb::ColumnFamilyHandle* cf(internal::Cf c) const { return cfs[c].get(); }
 };

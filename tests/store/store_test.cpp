@@ -300,7 +300,8 @@ TEST_CASE("opening a database of a newer or unknown schema fails with kVersionMi
   TempDir dir;
   const std::string path = dir.str() + "/db";
   { auto store = OpenRw(dir); }
-  for (uint32_t version : {99u, 0u}) {
+  REQUIRE(kg::store::kSchemaVersion > 1);
+  for (uint32_t version : {99u, 0u, kg::store::kSchemaVersion - 1}) {
     {
       rocksdb::DBOptions o;
       std::vector<std::string> names;
@@ -321,6 +322,10 @@ TEST_CASE("opening a database of a newer or unknown schema fails with kVersionMi
       REQUIRE_FALSE(s.ok());
       CHECK(s.status().code() == kg::Status::Code::kVersionMismatch);
       CHECK_THAT(s.status().message(), Catch::Contains(std::to_string(version)));
+      if (version == kg::store::kSchemaVersion - 1) {
+        CHECK_THAT(s.status().message(), Catch::Contains("older"));
+        CHECK_THAT(s.status().message(), Catch::Contains("re-ingest"));
+      }
     }
   }
 }

@@ -225,3 +225,104 @@ TEST_CASE("ScanFacts returns exactly the brute-force matches for every pattern s
     CHECK(AllFacts(*r, unknown).empty());
   }
 }
+
+namespace {
+
+// Every fact an index scan reports in the latest view (read from the copy of
+// the record kept in the spo/pos/osp rows) equals the fact record itself.
+void CheckIndexCopies(Store& store) {
+  auto r = store.NewReader();
+  auto all = AllFacts(*r);  // the facts family: the records themselves
+  REQUIRE_FALSE(all.empty());
+  for (const auto& want : all) {
+    auto rec = r->GetFact(want.id);
+    REQUIRE(rec);
+    for (int shape = 0; shape < 3; ++shape) {
+      kg::store::TriplePattern p;
+      if (shape == 0) p.subject = want.subject;      // spo
+      if (shape == 1) p.predicate = want.predicate;  // pos
+      if (shape == 2) p.object = want.object;        // osp
+      int seen = 0;
+      for (const auto& f : AllFacts(*r, p)) {
+        if (f.id != want.id) continue;
+        ++seen;
+        INFO("fact " << f.id << " shape " << shape);
+        CHECK(f.subject == rec->subject);
+        CHECK(f.object == rec->object);
+        CHECK(f.predicate == rec->predicate);
+        CHECK(f.negated == rec->negated);
+        CHECK(f.support == rec->support);
+        CHECK(f.confidence == rec->confidence);
+        CHECK(f.first_seen == rec->first_seen);
+        CHECK(f.surface == rec->surface);
+      }
+      CHECK(seen == 1);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("index scans in the latest view agree with the fact records after reinforcement + retraction + merge + split") {
+  TempDir dir;
+  auto store = std::move(Store::Open(dir.str() + "/db", OpenMode::kReadWrite)).value();
+  TwoArticles(*store);  // article 2 reinforces capital_of
+  CheckIndexCopies(*store);
+  {
+    auto r = store->NewReader();
+    const kg::Fact* cap = FindFact(AllFacts(*r), "capital_of");
+    REQUIRE(cap);
+    CHECK(cap->support == 2);
+    CHECK(cap->confidence == Approx(0.9f));
+  }
+  REQUIRE(store->Retract(2).ok());
+  CheckIndexCopies(*store);
+  {
+    auto r = store->NewReader();
+    auto facts = AllFacts(*r);
+    const kg::Fact* cap = FindFact(facts, "capital_of");
+    REQUIRE(cap);
+    CHECK(cap->support == 1);
+    CHECK(cap->confidence == Approx(0.6f));
+    CHECK_FALSE(FindFact(facts, "located_in"));  // only article 2 said it
+    kg::store::TriplePattern p;
+    p.predicate = "located_in";
+    CHECK(AllFacts(*r, p).empty());
+  }
+  ArticleBuilder c("three");
+  int city = c.Entity("City of Light", EntityType::kPlace);
+  int europe = c.Entity("Europe", EntityType::kPlace);
+  c.Sentence("The City of Light is in Europe.");
+  c.Fact(city, "in", europe, false, 0.95f);
+  REQUIRE(store->Commit(c.article(), c.text(), c.extraction()).ok());
+  auto r0 = store->NewReader();
+  const kg::EntityId paris = r0->FindByName("Paris").at(0);
+  const kg::EntityId light = r0->FindByName("City of Light").at(0);
+  REQUIRE(paris != light);
+  r0.reset();
+  REQUIRE(store->MergeEntities(paris, light).ok());  // "in Europe" folds: support 2
+  CheckIndexCopies(*store);
+  {
+    auto r = store->NewReader();
+    kg::store::TriplePattern p;
+    p.subject = paris;
+    p.predicate = "in";
+    auto in = AllFacts(*r, p);
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].support == 2);
+    CHECK(in[0].confidence == Approx(0.95f));  // the max over both articles
+  }
+  auto split = store->SplitEntity(paris, {"City of Light"});
+  REQUIRE(split.ok());
+  CheckIndexCopies(*store);
+  {
+    auto r = store->NewReader();
+    kg::store::TriplePattern p;
+    p.subject = split.value();
+    auto moved = AllFacts(*r, p);
+    REQUIRE(moved.size() == 1);
+    CHECK(moved[0].predicate == "in");
+    CHECK(moved[0].support == 1);
+    CHECK(moved[0].confidence == Approx(0.95f));
+  }
+}
