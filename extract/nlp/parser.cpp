@@ -1,7 +1,6 @@
 #include "extract/nlp/parser.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <map>
 
@@ -15,7 +14,6 @@ struct Parser::Words {
   std::vector<uint64_t> w, p, u;  // lower-cased form, XPOS, UPOS hashes
   std::vector<uint64_t> suf;      // last 3 characters of the lower-cased form
   std::vector<int> commas, verbs; // prefix counts: commas / verbs among tokens 1..i
-  std::vector<int> ccs;            // prefix counts of CCONJ
   int n = 0;                       // number of real tokens
 };
 
@@ -168,7 +166,6 @@ void Parser::PrepareWords(const Sentence& s, Words* w) {
   w->suf.assign(n + 3, 3);
   w->commas.assign(n + 2, 0);
   w->verbs.assign(n + 2, 0);
-  w->ccs.assign(n + 2, 0);
   w->w[0] = w->p[0] = w->u[0] = w->suf[0] = 5;  // ROOT
   for (int i = 0; i < n; ++i) {
     const Token& t = s.tokens[i];
@@ -179,11 +176,9 @@ void Parser::PrepareWords(const Sentence& s, Words* w) {
     w->suf[i + 1] = HashStr(SuffixCp(low, 3));
     w->commas[i + 1] = w->commas[i] + (t.form == "," || t.form == ";");
     w->verbs[i + 1] = w->verbs[i] + (t.upos == "VERB");
-    w->ccs[i + 1] = w->ccs[i] + (t.upos == "CCONJ");
   }
   w->commas[n + 1] = w->commas[n];
   w->verbs[n + 1] = w->verbs[n];
-  w->ccs[n + 1] = w->ccs[n];
 }
 
 void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f) const {
@@ -268,15 +263,6 @@ void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f)
   const uint64_t v10 = s1 > 0 ? between(W.verbs, s1, s0) : 9;
   F(s0p, b0p, (c01 << 4) | v01); F(s1p, s0p, (c10 << 4) | v10); F(s0w, b0p, c01);
   F(s1p, s0w, c10);
-  if (!extra_features_) return;
-  // Coordination, clause and punctuation attachment (conj, advcl, acl,
-  // parataxis, appos, punct were the weakest relations).
-  const uint64_t cc01 = between(W.ccs, s0, b0), cc10 = s1 > 0 ? between(W.ccs, s1, s0) : 9;
-  F(s0p, b0p, cc01); F(s1p, s0p, cc10); F(u(s0), u(b0), (cc01 << 4) | c01);
-  F(u(s1), u(s0), (cc10 << 4) | c10); F(w(s0r), b0w); F(p(s0r), lab(s0r), b0p);
-  F(s0p, lab(b0l), b0p); F(s0w, w(b0l), b0p); F(b0w, s0p, p(s0r)); F(s0w, b0w, b1p);
-  F(s0p, b0p, (c01 << 8) | d01); F(b0p, b1 < 0, s0p); F(u(s0), u(b0), lab(s0r));
-  F(u(s1), u(s0), (c10 << 4) | v10); F(b0w, lab(s0r), vr(s0)); F(s1p, lab(s1r), b0p);
 }
 
 void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
@@ -303,17 +289,6 @@ void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
   F(hp, p(h + (h < d ? 1 : -1)), dp); F(dp, w(st.l1[d]), dir); F(dp, p(st.l1[d]), dir);
   F(dp, p(st.r1[d]), dir); F(w(st.l1[d]), lab(st.l1[d]), dir);
   F(dw, hw); F(dp, hw); F(u(d), hw, dir);
-}
-
-void Parser::AllLabelFeatures(const Words& W, const State& st, int h, int d,
-                              std::vector<uint64_t>* f, std::vector<uint64_t>* tmp,
-                              bool tmp_has_features) const {
-  LabelFeatures(W, st, h, d, f);
-  if (!full_label_features_) return;
-  // The transition features of the state the arc is built from, offset so
-  // they do not share keys with the action model's.
-  if (!tmp_has_features) Features(W, st, tmp);
-  for (uint64_t k : *tmp) f->push_back(Mix64(k ^ 0x6c6162656c6c6572ULL));
 }
 
 void Parser::Valid(const State& st, bool valid[3]) {
@@ -348,84 +323,30 @@ void Parser::Parse(Sentence& s) const {
   if (n == 0) return;
   Words W;
   PrepareWords(s, &W);
+  State st;
+  st.Init(n);
   std::vector<uint64_t> f;
   std::vector<float> lsc(labels_.size());
   bool valid[3];
-  std::vector<uint64_t> tmp;
-  // `tmp` holds Features(st) when `have` is set (greedy: the action's own).
-  auto label_for = [&](const State& st, int act, bool have) {
-    const int d = st.stack.back();
-    const int h = act == kLeft ? st.b : st.stack[st.stack.size() - 2];
-    AllLabelFeatures(W, st, h, d, &f, &tmp, have);
-    std::fill(lsc.begin(), lsc.end(), 0.0f);
-    labeler_.Score(f.data(), f.size(), lsc.data());
-    return BestLabel(lsc.data(), h == 0);
-  };
-  State st;
-  if (beam_ <= 1) {
-    st.Init(n);
-    while (!st.Terminal()) {
-      Valid(st, valid);
-      Features(W, st, &tmp);
-      float sc[3] = {0, 0, 0};
-      actions_.Score(tmp.data(), tmp.size(), sc);
-      int best = -1;
-      for (int c = 0; c < 3; ++c)
-        if (valid[c] && (best < 0 || sc[c] > sc[best])) best = c;
-      if (best < 0) break;  // cannot happen: some action is always valid
-      const int label = best != kShift ? label_for(st, best, true) : 0;
-      Apply(st, best, label);
+  while (!st.Terminal()) {
+    Valid(st, valid);
+    Features(W, st, &f);
+    float sc[3] = {0, 0, 0};
+    actions_.Score(f.data(), f.size(), sc);
+    int best = -1;
+    for (int c = 0; c < 3; ++c)
+      if (valid[c] && (best < 0 || sc[c] > sc[best])) best = c;
+    if (best < 0) break;  // cannot happen: some action is always valid
+    int label = 0;
+    if (best != kShift) {
+      const int d = st.stack.back();
+      const int h = best == kLeft ? st.b : st.stack[st.stack.size() - 2];
+      LabelFeatures(W, st, h, d, &f);
+      std::fill(lsc.begin(), lsc.end(), 0.0f);
+      labeler_.Score(f.data(), f.size(), lsc.data());
+      label = BestLabel(lsc.data(), h == 0);
     }
-  } else {
-    // Beam search over transitions (every hypothesis takes the same number
-    // of steps, 2n, so raw score sums are comparable); labels stay greedy.
-    struct Cand {
-      double score;
-      int item, action;
-    };
-    std::vector<State> beam(1), next;
-    std::vector<double> bscore(1, 0.0), nscore;
-    beam[0].Init(n);
-    std::vector<Cand> cands;
-    while (!beam[0].Terminal()) {
-      cands.clear();
-      for (int i = 0; i < static_cast<int>(beam.size()); ++i) {
-        Valid(beam[i], valid);
-        Features(W, beam[i], &f);
-        float sc[3] = {0, 0, 0};
-        actions_.Score(f.data(), f.size(), sc);
-        // Locally normalised: log-softmax over the valid actions.
-        float mx = -1e30f;
-        for (int c = 0; c < 3; ++c)
-          if (valid[c]) mx = std::max(mx, sc[c]);
-        double z = 0;
-        for (int c = 0; c < 3; ++c)
-          if (valid[c]) z += std::exp((sc[c] - mx) * temp_);
-        const double lz = std::log(z);
-        for (int c = 0; c < 3; ++c)
-          if (valid[c]) cands.push_back({bscore[i] + (sc[c] - mx) * temp_ - lz, i, c});
-      }
-      if (cands.empty()) break;
-      const size_t k = std::min<size_t>(cands.size(), static_cast<size_t>(beam_));
-      std::partial_sort(cands.begin(), cands.begin() + k, cands.end(),
-                        [](const Cand& a, const Cand& b) {
-                          if (a.score != b.score) return a.score > b.score;
-                          if (a.item != b.item) return a.item < b.item;
-                          return a.action < b.action;
-                        });
-      next.resize(k);
-      nscore.resize(k);
-      for (size_t j = 0; j < k; ++j) {
-        const Cand& c = cands[j];
-        next[j] = beam[c.item];
-        const int label = c.action != kShift ? label_for(next[j], c.action, false) : 0;
-        Apply(next[j], c.action, label);
-        nscore[j] = c.score;
-      }
-      beam.swap(next);
-      bscore.swap(nscore);
-    }
-    st = std::move(beam[0]);
+    Apply(st, best, label);
   }
   std::vector<int> heads(n);
   std::vector<std::string> labs(n);
@@ -443,7 +364,6 @@ void Parser::Parse(Sentence& s) const {
 void Parser::Save(ModelWriter& w) const {
   w.PutStrings(labels_);
   w.Put<int32_t>(root_label_);
-  w.Put<int32_t>((full_label_features_ ? 1 : 0) | (extra_features_ ? 2 : 0));
   actions_.Save(w);
   labeler_.Save(w);
 }
@@ -454,21 +374,14 @@ bool Parser::Load(ModelReader& r) {
       root >= static_cast<int>(labels_.size()))
     return false;
   root_label_ = root;
-  int32_t flags;
-  if (!r.Get(&flags) || flags < 0 || flags > 3) return false;
-  full_label_features_ = (flags & 1) != 0;
-  extra_features_ = (flags & 2) != 0;
   return actions_.Load(r) && actions_.num_classes() == 3 && labeler_.Load(r) &&
          labeler_.num_classes() == static_cast<int>(labels_.size());
 }
 
 std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
                                       const std::vector<const Sentence*>* dev,
-                                      const TrainOptions& opt, std::string* log,
-                                      std::vector<std::unique_ptr<Parser>>* variants) {
+                                      const TrainOptions& opt, std::string* log) {
   auto ps = std::make_unique<Parser>();
-  ps->full_label_features_ = opt.full_label_features;
-  ps->extra_features_ = opt.extra_features;
   // Projectivize and collect labels (lifted labels need >= 5 occurrences,
   // else the plain label is used and the arc stays lifted).
   std::vector<std::vector<int>> gheads(train.size());
@@ -515,7 +428,7 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
   Words W;
   State st;
-  std::vector<uint64_t> f, lf, tmp;
+  std::vector<uint64_t> f, lf;
   std::vector<float> lsc(nl);
   bool valid[3];
   for (int ep = 0; ep < opt.epochs; ++ep) {
@@ -585,7 +498,7 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
         int label = 0;
         if (next != kShift) {
           const int h = next == kLeft ? b : s1;
-          ps->AllLabelFeatures(W, st, h, s0, &lf, &tmp);
+          ps->LabelFeatures(W, st, h, s0, &lf);
           std::fill(lsc.begin(), lsc.end(), 0.0f);
           lt.Score(lf.data(), lf.size(), lsc.data());
           label = ps->BestLabel(lsc.data(), h == 0);
@@ -611,24 +524,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
     }
     (void)dev;
   }
-  ps->actions_ = at.Finalize(opt.action_prune);
-  ps->labeler_ = lt.Finalize(opt.label_prune);
-  if (log)
-    *log += "parser: actions " + std::to_string(ps->actions_.num_features()) + " features / " +
-            std::to_string(ps->actions_.num_entries()) + " weights, labeller " +
-            std::to_string(ps->labeler_.num_features()) + " features / " +
-            std::to_string(ps->labeler_.num_entries()) + " weights\n";
-  if (variants)
-    for (const auto& [ap, lp] : opt.variant_prunes) {
-      auto v = std::make_unique<Parser>();
-      v->labels_ = ps->labels_;
-      v->root_label_ = ps->root_label_;
-      v->full_label_features_ = ps->full_label_features_;
-      v->extra_features_ = ps->extra_features_;
-      v->actions_ = at.Finalize(ap);
-      v->labeler_ = lt.Finalize(lp);
-      variants->push_back(std::move(v));
-    }
+  ps->actions_ = at.Finalize(0.5f);
+  ps->labeler_ = lt.Finalize(0.5f);
   return ps;
 }
 

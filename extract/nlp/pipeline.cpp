@@ -50,14 +50,8 @@ std::unique_ptr<Pipeline> Pipeline::Load(const std::string& model_dir, std::stri
   if (!p->tagger_) return nullptr;
   p->lemmatizer_ = LoadPart<Lemmatizer>(model_dir, "lemma.bin", "lemmatizer", error);
   if (!p->lemmatizer_) return nullptr;
-  p->parser_ = LoadPart<Parser>(model_dir, "parser.bin", Parser::kKind, error);
+  p->parser_ = LoadPart<Parser>(model_dir, "parser.bin", "parser", error);
   if (!p->parser_) return nullptr;
-  p->parser_->set_beam(Parser::kDefaultBeam);
-  p->parser_->set_beam_temperature(Parser::kDefaultBeamTemperature);
-  // Decoding overrides for tuning (docs/nlp.md).
-  if (const char* b = std::getenv("KG_PARSER_BEAM")) p->parser_->set_beam(std::atoi(b));
-  if (const char* t = std::getenv("KG_PARSER_BEAM_TEMP"))
-    p->parser_->set_beam_temperature(static_cast<float>(std::atof(t)));
   return p;
 }
 

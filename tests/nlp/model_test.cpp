@@ -127,37 +127,3 @@ TEST_CASE("parser: pseudo-projective lifting round trip", "[nlp][parser]") {
   CHECK(heads == std::vector<int>{2, 0, 2, 1});
   CHECK(labels[3] == "acl");
 }
-
-TEST_CASE("parser: beam decoding gives well-formed trees", "[nlp][parser]") {
-  Document tb = TinyTreebank();
-  std::vector<const Sentence*> train;
-  for (const auto& s : tb.sentences) train.push_back(&s);
-  Parser::TrainOptions popt;
-  popt.epochs = 5;
-  popt.label_prune = 0.5f;  // the default (1.5) suits the full treebank, not 15 sentences
-  auto parser = Parser::Train(train, nullptr, popt, nullptr);
-  auto copy = RoundTrip(*parser, Parser::kKind);
-  CHECK(copy->beam() == 1);
-  for (int k : {1, 2, 4, 8}) {
-    copy->set_beam(k);
-    for (const Sentence& g : tb.sentences) {
-      Sentence s = g;
-      for (auto& t : s.tokens) t.head = -1, t.deprel.clear();
-      copy->Parse(s);
-      const int n = static_cast<int>(s.tokens.size());
-      int roots = 0;
-      for (const Token& t : s.tokens) {
-        CHECK(t.head >= 0);
-        CHECK(t.head <= n);
-        CHECK_FALSE(t.deprel.empty());
-        roots += t.head == 0;
-      }
-      CHECK(roots == 1);
-      // The tiny parser learned its training trees, greedy and with a beam.
-      for (int i = 0; i < n; ++i) {
-        CHECK(s.tokens[i].head == g.tokens[i].head);
-        CHECK(s.tokens[i].deprel == g.tokens[i].deprel);
-      }
-    }
-  }
-}

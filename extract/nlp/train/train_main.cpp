@@ -8,7 +8,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -64,8 +63,7 @@ void Flush(std::string& log) {
 
 int main(int argc, char** argv) {
   std::string out = "models", ewt, gum, wordnet, only;
-  std::string tag_cache, variants;
-  int tagger_epochs = 10, parser_epochs = 15, folds = 4, parser_features = 3;
+  int tagger_epochs = 10, parser_epochs = 15, folds = 4;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -77,14 +75,10 @@ int main(int argc, char** argv) {
     else if (a == "--tagger-epochs") tagger_epochs = std::stoi(next());
     else if (a == "--parser-epochs") parser_epochs = std::stoi(next());
     else if (a == "--folds") folds = std::stoi(next());
-    else if (a == "--tag-cache") tag_cache = next();
-    else if (a == "--parser-features") parser_features = std::stoi(next());
-    else if (a == "--parser-variants") variants = next();
     else {
       std::cerr << "usage: kg-train --out DIR --ewt DIR [--gum DIR] [--wordnet DIR] "
                    "[--only tokenizer|tagger|lemma|parser] [--tagger-epochs N] "
-                   "[--parser-epochs N] [--folds K] [--tag-cache FILE] "
-                   "[--parser-variants AP:LP,...] [--parser-features BITS]\n";
+                   "[--parser-epochs N] [--folds K]\n";
       return 2;
     }
   }
@@ -135,32 +129,7 @@ int main(int argc, char** argv) {
     std::vector<kg::nlp::Sentence> tagged;
     tagged.reserve(train.size());
     for (const auto* s : train) tagged.push_back(*s);
-    // --tag-cache FILE: jackknifed UPOS/XPOS, one line per sentence, reused
-    // when it matches the training data (the tagger is deterministic).
-    bool cached = false;
-    if (!tag_cache.empty()) {
-      std::ifstream in(tag_cache);
-      std::vector<std::vector<std::pair<std::string, std::string>>> rows;
-      std::string line;
-      while (std::getline(in, line)) {
-        std::istringstream ls(line);
-        rows.emplace_back();
-        std::string u, x;
-        while (ls >> u >> x) rows.back().emplace_back(u, x);
-      }
-      bool ok = in.eof() && rows.size() == tagged.size();
-      for (size_t i = 0; ok && i < rows.size(); ++i) ok = rows[i].size() == tagged[i].tokens.size();
-      if (ok) {
-        for (size_t i = 0; i < rows.size(); ++i)
-          for (size_t j = 0; j < rows[i].size(); ++j) {
-            tagged[i].tokens[j].upos = rows[i][j].first;
-            tagged[i].tokens[j].xpos = rows[i][j].second;
-          }
-        cached = true;
-        std::cerr << "jackknifed tags read from " << tag_cache << "\n";
-      }
-    }
-    if (!cached && folds >= 2) {
+    if (folds >= 2) {
       for (int k = 0; k < folds; ++k) {
         std::vector<const kg::nlp::Sentence*> part;
         for (size_t i = 0; i < train.size(); ++i)
@@ -175,38 +144,13 @@ int main(int argc, char** argv) {
         std::cerr << "jackknife fold " << k + 1 << "/" << folds << " " << Seconds(t0) << " s\n";
       }
     }
-    if (!cached && !tag_cache.empty()) {
-      std::ofstream o(tag_cache);
-      for (const auto& s : tagged) {
-        for (const auto& t : s.tokens) o << t.upos << ' ' << t.xpos << ' ';
-        o << '\n';
-      }
-    }
     std::vector<const kg::nlp::Sentence*> ptrain;
     for (const auto& s : tagged) ptrain.push_back(&s);
     kg::nlp::Parser::TrainOptions popt;
     popt.epochs = parser_epochs;
-    popt.full_label_features = (parser_features & 1) != 0;
-    popt.extra_features = (parser_features & 2) != 0;
-    std::vector<std::string> vnames;
-    for (size_t b = 0; b < variants.size();) {
-      size_t e = variants.find(',', b);
-      if (e == std::string::npos) e = variants.size();
-      const std::string v = variants.substr(b, e - b);
-      const size_t c = v.find(':');
-      if (c != std::string::npos) {
-        popt.variant_prunes.emplace_back(std::stof(v.substr(0, c)), std::stof(v.substr(c + 1)));
-        vnames.push_back(v.substr(0, c) + "_" + v.substr(c + 1));
-      }
-      b = e + 1;
-    }
-    std::vector<std::unique_ptr<kg::nlp::Parser>> extra;
-    auto ps = kg::nlp::Parser::Train(ptrain, nullptr, popt, &log, &extra);
+    auto ps = kg::nlp::Parser::Train(ptrain, nullptr, popt, &log);
     Flush(log);
-    if (!SaveModel(*ps, kg::nlp::Parser::kKind, out + "/parser.bin")) return 1;
-    for (size_t v = 0; v < extra.size(); ++v)
-      if (!SaveModel(*extra[v], kg::nlp::Parser::kKind, out + "/parser." + vnames[v] + ".bin"))
-        return 1;
+    if (!SaveModel(*ps, "parser", out + "/parser.bin")) return 1;
     std::cerr << "parser: " << Seconds(t0) << " s\n";
   }
   std::cerr << "total: " << Seconds(t_all) << " s\n";
