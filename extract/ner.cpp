@@ -52,15 +52,12 @@ std::string Shape(std::string_view s) {
   return o;
 }
 
-// Context word x shape and sentence-casing features (added with the beam decoder).
-constexpr bool kExtra = true;
 bool IsCap(std::string_view s) { return !s.empty() && std::isupper(static_cast<unsigned char>(s[0])); }
 
 struct SentenceFeatures {
   std::vector<std::string> lower;
   std::vector<uint64_t> word, shape, pos, low;
   std::vector<uint8_t> gaz;
-  uint64_t casing = 0;  // sentence casing mode: 0 mixed, 1 all lower, 2 mostly caps, 3 title-heavy
 };
 
 SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz) {
@@ -75,23 +72,6 @@ SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz) {
     f.pos.push_back(Hash(t.upos));
   }
   f.gaz = gaz.Match(f.lower);
-  size_t alpha = 0, upper_first = 0, all_caps = 0;
-  for (const auto& t : s.tokens) {
-    bool has_alpha = false, has_lower = false;
-    for (unsigned char c : t.form) {
-      if (std::isalpha(c)) has_alpha = true;
-      if (std::islower(c)) has_lower = true;
-    }
-    if (!has_alpha) continue;
-    ++alpha;
-    if (IsCap(t.form)) ++upper_first;
-    if (!has_lower) ++all_caps;
-  }
-  if (alpha >= 3) {
-    if (upper_first == 0) f.casing = 1;
-    else if (all_caps * 10 >= alpha * 8) f.casing = 2;
-    else if (upper_first * 10 >= alpha * 6) f.casing = 3;
-  }
   return f;
 }
 
@@ -147,13 +127,6 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, int 
   // Capitalised-run context: is the neighbour capitalised?
   bool cp = i > 0 && IsCap(s.tokens[i - 1].form), cn = i + 1 < n && IsCap(s.tokens[i + 1].form);
   out->push_back(F(55, (cp ? 2 : 0) | (cn ? 1 : 0), IsCap(form) ? 1 : 0));
-  if (kExtra) {
-    out->push_back(F(60, sf.casing, sf.shape[i]));
-    out->push_back(F(61, sf.casing, static_cast<uint64_t>(prev)));
-    out->push_back(F(62, at(sf.low, li - 1), sf.shape[i]));
-    out->push_back(F(63, sf.shape[i], at(sf.low, li + 1)));
-    if (g != 0) out->push_back(F(64, g, sf.casing));
-  }
 }
 
 bool Allowed(int prev, int tag) {
@@ -231,76 +204,31 @@ struct NerTagger::Impl {
 NerTagger::NerTagger() : impl_(std::make_unique<Impl>()) {}
 NerTagger::~NerTagger() = default;
 
-namespace {
-
-constexpr size_t kBeam = 8;
-
-struct Hyp {
-  std::vector<int> tags;
-  float score = 0;
-};
-
-// Beam search over tag sequences (features see the previous two tags).
-// `score(feats, &W)` fills the tag scores. With `gold`, stops early as soon
-// as the gold prefix leaves the beam (early update) and returns the position
-// reached in *stop (n when the whole sentence was decoded).
-template <typename ScoreFn>
-std::vector<int> BeamDecode(const nlp::Sentence& s, const SentenceFeatures& sf, ScoreFn score,
-                            const std::vector<int>* gold, size_t* stop) {
+std::vector<int> NerTagger::Tag(const nlp::Sentence& s) const {
   const size_t n = s.tokens.size();
-  std::vector<Hyp> beam(1), next;
+  std::vector<int> tags(n, 0);
+  if (n == 0) return tags;
+  SentenceFeatures sf = Prepare(s, gazetteer_);
   std::vector<uint64_t> feats;
-  std::array<float, kNerTags> sc{};
-  struct Cand {
-    float score;
-    size_t from;
-    int tag;
-  };
-  std::vector<Cand> cands;
+  Impl::W scores;
+  int prev = 0, prev2 = 0;
   for (size_t i = 0; i < n; ++i) {
-    cands.clear();
-    for (size_t h = 0; h < beam.size(); ++h) {
-      int prev = i > 0 ? beam[h].tags[i - 1] : 0, prev2 = i > 1 ? beam[h].tags[i - 2] : 0;
-      Features(s, sf, i, prev, prev2, &feats);
-      score(feats, &sc);
-      for (int t = 0; t < kNerTags; ++t) {
-        if (!Allowed(prev, t)) continue;
-        cands.push_back({beam[h].score + sc[static_cast<size_t>(t)], h, t});
+    Features(s, sf, i, prev, prev2, &feats);
+    impl_->Score(feats, &scores);
+    int best = 0;
+    float best_score = -1e30f;
+    for (int t = 0; t < kNerTags; ++t) {
+      if (!Allowed(prev, t)) continue;
+      if (scores[static_cast<size_t>(t)] > best_score) {
+        best_score = scores[static_cast<size_t>(t)];
+        best = t;
       }
     }
-    size_t keep = std::min(kBeam, cands.size());
-    std::partial_sort(cands.begin(), cands.begin() + static_cast<long>(keep), cands.end(),
-                      [](const Cand& x, const Cand& y) {
-                        if (x.score != y.score) return x.score > y.score;
-                        if (x.from != y.from) return x.from < y.from;
-                        return x.tag < y.tag;
-                      });
-    next.clear();
-    bool gold_in = false;
-    for (size_t k = 0; k < keep; ++k) {
-      Hyp h;
-      h.tags = beam[cands[k].from].tags;
-      h.tags.push_back(cands[k].tag);
-      h.score = cands[k].score;
-      if (gold != nullptr && std::equal(h.tags.begin(), h.tags.end(), gold->begin())) gold_in = true;
-      next.push_back(std::move(h));
-    }
-    beam.swap(next);
-    if (gold != nullptr && !gold_in) {
-      if (stop != nullptr) *stop = i + 1;
-      return beam[0].tags;
-    }
+    tags[i] = best;
+    prev2 = prev;
+    prev = best;
   }
-  if (stop != nullptr) *stop = n;
-  return beam[0].tags;
-}
-
-}  // namespace
-
-std::vector<int> NerTagger::Tag(const nlp::Sentence& s) const {
-  if (s.tokens.empty()) return {};
-  SentenceFeatures sf = Prepare(s, gazetteer_);
-  return BeamDecode(s, sf, [&](const std::vector<uint64_t>& f, Impl::W* w) { impl_->Score(f, w); }, nullptr, nullptr);
+  return tags;
 }
 
 std::vector<std::string> NerTagger::TagNames(const nlp::Sentence& s) const {
@@ -310,26 +238,6 @@ std::vector<std::string> NerTagger::TagNames(const nlp::Sentence& s) const {
 }
 
 void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t seed) {
-  // Bagging of three runs with consecutive seeds: the mean of their averaged
-  // weights (one run's result varies a lot with the shuffle order).
-  constexpr int kRuns = 3;
-  std::unordered_map<uint64_t, Impl::W> sum;
-  for (int r = 0; r < kRuns; ++r) {
-    TrainOnce(data, epochs, seed + static_cast<uint64_t>(r));
-    for (const auto& [f, w] : impl_->weights) {
-      auto& acc = sum[f];
-      for (int t = 0; t < kNerTags; ++t) acc[static_cast<size_t>(t)] += w[static_cast<size_t>(t)] / kRuns;
-    }
-  }
-  impl_->weights.clear();
-  for (const auto& [f, w] : sum) {
-    bool any = false;
-    for (float v : w) any = any || std::abs(v) > 1e-3f;
-    if (any) impl_->weights.emplace(f, w);
-  }
-}
-
-void NerTagger::TrainOnce(const std::vector<Example>& data, int epochs, uint64_t seed) {
   using W = Impl::W;
   struct Acc {
     W w{}, total{};
@@ -356,29 +264,36 @@ void NerTagger::TrainOnce(const std::vector<Example>& data, int epochs, uint64_t
     for (size_t idx : order) {
       const Example& ex = data[idx];
       const SentenceFeatures& sf = prepared[idx];
-      size_t stop = 0;
-      auto score = [&](const std::vector<uint64_t>& fs, W* w) {
-        w->fill(0.0f);
-        for (uint64_t f : fs) {
+      int prev = 0, prev2 = 0;
+      for (size_t i = 0; i < ex.sentence.tokens.size(); ++i) {
+        Features(ex.sentence, sf, i, prev, prev2, &feats);
+        W scores{};
+        for (uint64_t f : feats) {
           auto it = acc.find(f);
           if (it == acc.end()) continue;
-          for (int t = 0; t < kNerTags; ++t) (*w)[static_cast<size_t>(t)] += it->second.w[static_cast<size_t>(t)];
+          for (int t = 0; t < kNerTags; ++t) scores[static_cast<size_t>(t)] += it->second.w[static_cast<size_t>(t)];
         }
-      };
-      std::vector<int> pred = BeamDecode(ex.sentence, sf, score, &ex.tags, &stop);
-      if (!std::equal(pred.begin(), pred.end(), ex.tags.begin())) {
-        // Early update over the prefix decoded so far.
-        for (size_t i = 0; i < stop; ++i) {
-          int gp = i > 0 ? ex.tags[i - 1] : 0, gp2 = i > 1 ? ex.tags[i - 2] : 0;
-          int pp = i > 0 ? pred[i - 1] : 0, pp2 = i > 1 ? pred[i - 2] : 0;
-          if (gp == pp && gp2 == pp2 && ex.tags[i] == pred[i]) continue;
-          Features(ex.sentence, sf, i, gp, gp2, &feats);
-          for (uint64_t f : feats) update(f, ex.tags[i], 1.0f);
-          Features(ex.sentence, sf, i, pp, pp2, &feats);
-          for (uint64_t f : feats) update(f, pred[i], -1.0f);
+        int best = 0;
+        float bs = -1e30f;
+        for (int t = 0; t < kNerTags; ++t) {
+          if (!Allowed(prev, t)) continue;
+          if (scores[static_cast<size_t>(t)] > bs) {
+            bs = scores[static_cast<size_t>(t)];
+            best = t;
+          }
         }
+        int gold = ex.tags[i];
+        if (best != gold) {
+          for (uint64_t f : feats) {
+            update(f, gold, 1.0f);
+            update(f, best, -1.0f);
+          }
+        }
+        ++step;
+        prev2 = prev;
+        // Train on the predicted history, as at tagging time.
+        prev = best;
       }
-      step += static_cast<int64_t>(ex.sentence.tokens.size());
     }
   }
   impl_->weights.clear();

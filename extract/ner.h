@@ -1,10 +1,8 @@
 // Named-entity recognition: IOB2 tags (B-PER, I-ORG, B-LOC, B-NORP, O, ...)
 // for the tokens of a sentence.
 //
-// The tagger is an averaged structured perceptron decoded left to right with
-// a beam of 8 tag sequences (features see the previous two tags; trained with
-// early update; the model is the mean of three runs with consecutive seeds)
-// over word, shape, affix, POS, context and gazetteer features, trained by `kg-train-ner`
+// The tagger is a greedy left-to-right averaged perceptron over word, shape,
+// affix, POS, context and gazetteer features, trained by `kg-train-ner`
 // (models/train_ner.sh) on UNER English-EWT; its gazetteers (countries,
 // regions, cities, demonyms, WordNet organisations/places/people) are
 // compiled into the same model file, models/ner.bin.
@@ -74,9 +72,6 @@ class NerTagger {
     std::vector<int> tags;
   };
   void Train(const std::vector<Example>& data, int epochs, uint64_t seed);
-
- private:
-  void TrainOnce(const std::vector<Example>& data, int epochs, uint64_t seed);
 
  private:
   struct Impl;
