@@ -1,5 +1,4 @@
 // `kg ingest`, `kg entities`, `kg merge`, `kg alias` run as a user would.
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -15,29 +14,11 @@ using kg::test::TempDir;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using Run = kg::test::KgRun;
 
 // Runs `kg ARGS` with the database in `dir`; `stdin_file` is fed on stdin.
 Run Kg(const TempDir& dir, const std::string& args, const std::string& stdin_file = "/dev/null") {
-  const std::string out = dir.str() + "/out.txt", err = dir.str() + "/err.txt";
-  const std::string cmd = std::string(KG_BINARY_DIR) + "/cli/kg --db " + dir.str() + "/kg.db " + args +
-                          " <" + stdin_file + " >" + out + " 2>" + err;
-  Run r;
-  const int st = std::system(cmd.c_str());
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
+  return kg::test::RunKg(dir, "--db " + dir.str() + "/kg.db " + args, stdin_file);
 }
 
 void Write(const std::string& path, const std::string& content) {
