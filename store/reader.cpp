@@ -194,21 +194,29 @@ class ReaderImpl final : public Reader {
       if (k.size() != kEvidenceKeySize) return true;
       const ArticleSeq seq = codec::GetU64(k.data() + 8);
       if (!Visible(seq)) return true;
-      EvidenceRec rec;
-      if (!DecodeEvidence(std::string_view(v.data(), v.size()), &rec)) {
-        inner = Status::Corruption("evidence record of fact " + std::to_string(id));
-        return false;
-      }
       Evidence ev;
-      ev.article_seq = seq;
-      ev.sentence_index = codec::GetU32(k.data() + 16);
-      ev.surface = std::move(rec.surface);
-      ev.attribution = std::move(rec.attribution);
-      ev.confidence = rec.confidence;
-      FillArticleAndSentence(&ev);
+      inner = EvidenceFromRow(id, k, v, &ev);
+      if (!inner.ok()) return false;
       return fn(ev);
     });
     return inner.ok() ? s : inner;
+  }
+
+  // One row of the evidence column family (key: fact id, article seq,
+  // sentence index) as an Evidence with its article and sentence filled in.
+  Status EvidenceFromRow(FactId id, const rocksdb::Slice& k, const rocksdb::Slice& v,
+                         Evidence* ev) {
+    EvidenceRec rec;
+    if (!DecodeEvidence(std::string_view(v.data(), v.size()), &rec)) {
+      return Status::Corruption("evidence record of fact " + std::to_string(id));
+    }
+    ev->article_seq = codec::GetU64(k.data() + 8);
+    ev->sentence_index = codec::GetU32(k.data() + 16);
+    ev->surface = std::move(rec.surface);
+    ev->attribution = std::move(rec.attribution);
+    ev->confidence = rec.confidence;
+    FillArticleAndSentence(ev);
+    return Status::Ok();
   }
 
   Status ScanMentions(EntityId id, const std::function<bool(const StoredMention&)>& fn) override {
@@ -248,18 +256,9 @@ class ReaderImpl final : public Reader {
       Status inner;
       s = Scan(kEvidence, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
         if (k.size() != kEvidenceKeySize) return true;
-        EvidenceRec rec;
-        if (!DecodeEvidence(std::string_view(v.data(), v.size()), &rec)) {
-          inner = Status::Corruption("evidence record of fact " + std::to_string(fid));
-          return false;
-        }
         Evidence ev;
-        ev.article_seq = seq;
-        ev.sentence_index = codec::GetU32(k.data() + 16);
-        ev.surface = std::move(rec.surface);
-        ev.attribution = std::move(rec.attribution);
-        ev.confidence = rec.confidence;
-        FillArticleAndSentence(&ev);
+        inner = EvidenceFromRow(fid, k, v, &ev);
+        if (!inner.ok()) return false;
         go_on = fn(*fact, ev, fact->first_seen == seq);
         return go_on;
       });
