@@ -224,15 +224,45 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
     if (n > 0 && s.tokens[0].head >= 0) a->has_tree = true;
     const std::vector<int>& tags = a->ner[si];
     a->token_mention[si].assign(n, -1);
+    // Gazetteer phrases over the sentence (bit 7: the phrase starts here).
+    std::vector<uint8_t> gaz;
+    if (ner != nullptr) {
+      std::vector<std::string> lower(n);
+      for (uint32_t q = 0; q < n; ++q) lower[q] = Lower(s.tokens[q].form);
+      gaz = ner->gazetteer().Match(lower);
+    }
+    // Length of the longest place/group phrase of the gazetteer starting at
+    // token q and ending by e ("united states" in "United States House of
+    // Representatives"), 0 if none.
+    auto place_prefix = [&](uint32_t q, uint32_t e) -> uint32_t {
+      if (ner == nullptr) return 0;
+      uint32_t best = 0;
+      std::string key;
+      for (uint32_t k = q; k < e && k < q + 6; ++k) {
+        if (k > q) key.push_back(' ');
+        key += Lower(s.tokens[k].form);
+        if ((ner->gazetteer().Lookup(key) & 0x0C) != 0) best = k + 1 - q;
+      }
+      return best;
+    };
     // Named spans from IOB2.
     std::vector<size_t> sent_mentions;
+    uint32_t resume = n;  // a span cut at a verb goes on as a new span here
     for (uint32_t i = 0; i < n;) {
-      if (tags[i] == 0 || tags[i] % 2 == 0) {  // O, or a stray I- (Tag never emits one)
+      if ((tags[i] == 0 || tags[i] % 2 == 0) && i != resume) {  // O, or a stray I- (Tag never emits one)
         ++i;
         continue;
       }
+      int span_tag = tags[i] % 2 == 0 ? tags[i] - 1 : tags[i];
+      // A span that starts inside a gazetteer phrase ("United" mistagged, then
+      // "States President Donald Trump") starts where the phrase starts.
+      uint32_t b = i;
+      while (b > 0 && !gaz.empty() && gaz[b] != 0 && (gaz[b] & 0x80) == 0 && gaz[b - 1] != 0 && tags[b - 1] == 0 &&
+             IsCap(s.tokens[b - 1].form)) {
+        --b;
+      }
       uint32_t j = i + 1;
-      while (j < n && tags[j] == tags[i] + 1) ++j;
+      while (j < n && tags[j] == span_tag + 1) ++j;
       // A name ends before a possessive ("Apple Computer 's iTunes"): the
       // words after it name something else; and before a replaced invalid
       // byte or a punctuation token other than "-", "&", ".".
@@ -245,6 +275,17 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
           j = q;
           break;
         }
+        // A lower-case verb, adjective or adverb after capitalised words is
+        // not part of a name ("... House of Representatives impeached
+        // President Donald Trump" tagged as one span): the name ends there and
+        // a capitalised word after it starts the next one.
+        const std::string& up = s.tokens[q].upos;
+        if (!f.empty() && std::islower(static_cast<unsigned char>(f[0])) && IsCap(s.tokens[i].form) &&
+            (up == "VERB" || up == "AUX" || up == "ADJ" || up == "ADV" || up == "PRON")) {
+          j = q;
+          if (q + 1 < n && tags[q + 1] == span_tag + 1 && IsCap(s.tokens[q + 1].form)) resume = q + 1;
+          break;
+        }
       }
       if (s.tokens[i].form.find("\xEF\xBF\xBD") != std::string::npos) {
         i = j;
@@ -252,9 +293,9 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       }
       MentionSpan m;
       m.sent = si;
-      m.b = i;
+      m.b = b;
       m.e = j;
-      m.type = TypeOfTag(tags[i]);
+      m.type = TypeOfTag(span_tag);
       // A span with a title word before capitalised words ("Secretary of
       // State Marco Rubio", "U.S. Army Secretary Dan Driscoll" tagged as one
       // span): the words after the last title word (and its "of X") are the
@@ -276,7 +317,7 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
                    !lex.IsTitleModifier(Lower(s.tokens[pe].form))) {
               ++pe;
             }
-            if (pe > m.b && pe < static_cast<uint32_t>(last_title)) {
+            if (pe > m.b && pe <= static_cast<uint32_t>(last_title)) {
               MentionSpan org = m;
               org.e = pe;
               org.head = pe - 1;
@@ -304,6 +345,8 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
     }
     // Titles: the run of title words, capitalised words and "of" right before a
     // person name ("U.S. Army Secretary", "Secretary of State", "special envoy").
+    // Place/group words come from whole gazetteer phrases, so "United States"
+    // is skipped as one affiliation rather than leaving "States" in the title.
     for (size_t mi : sent_mentions) {
       MentionSpan& m = a->mentions[mi];
       if (m.type != EntityType::kPerson) continue;
@@ -327,6 +370,9 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         else if (IsCap(t.form)) start = k;
       }
       if (!has_title_word) continue;
+      // "the trial of President Bill Clinton": the "of" belongs to the noun
+      // before, not to the title.
+      while (start < m.b && Lower(s.tokens[start].form) == "of") ++start;
       // Leading places/groups/orgs are the affiliation, not the title.
       uint32_t tb = start;
       while (tb < m.b) {
@@ -341,18 +387,22 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
           m.affiliation = owner;  // "U.S. Army": affiliation; its last words stay in the title
           // Keep the words of the organisation after a place prefix in the title.
           uint32_t ob = a->mentions[owner].b;
-          while (ob < a->mentions[owner].e && (ner != nullptr && ner->gazetteer().Lookup(Lower(s.tokens[ob].form)) & 0x0C)) ++ob;
+          while (ob < a->mentions[owner].e) {
+            uint32_t len = place_prefix(ob, a->mentions[owner].e);
+            if (len == 0) break;
+            ob += len;
+          }
           if (ob < a->mentions[owner].e) tb = std::max(tb, ob);
           else tb = a->mentions[owner].e;
           break;
         }
-        if (ner != nullptr && (ner->gazetteer().Lookup(Lower(s.tokens[tb].form)) & 0x0C) != 0 &&
-            !lex.IsTitleWord(Lower(s.tokens[tb].form))) {
-          ++tb;  // "U.S." when untagged
+        if (uint32_t len = place_prefix(tb, m.b); len > 0 && !lex.IsTitleWord(Lower(s.tokens[tb].form))) {
+          tb += len;  // "U.S." when untagged
           continue;
         }
         break;
       }
+      while (tb < m.b && Lower(s.tokens[tb].form) == "of") ++tb;
       // The title must end with a title word or a title modifier + "of" phrase.
       if (tb < m.b) {
         m.title = SpanText(s, tb, m.b);

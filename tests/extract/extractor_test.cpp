@@ -109,3 +109,49 @@ TEST_CASE("seed article: the facts a reader writes down", "[extract][seed]") {
   CHECK(HasFact(x, "Dan Driscoll", "warn", "Ukrainian"));
   CHECK(HasFact(x, "Dan Driscoll", "has_title", "Army Secretary"));
 }
+
+TEST_CASE("titles: a place before the title is the affiliation, a leading of is not the title", "[extract]") {
+  REQUIRE(Ex() != nullptr);
+  if (!Ex()->uses_parser()) {
+    std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
+    return;
+  }
+  // Invented sentences in news style, not taken from any evaluation set.
+  auto x = Ex()->Extract(
+      "Lawmakers questioned the conduct of United States President Donald Trump on Monday. "
+      "The judge compared the case to the trial of President Bill Clinton.");
+  auto titles_of = [&](const std::string& name) {
+    for (const auto& e : x.entities) {
+      if (e.name == name) return e.titles;
+    }
+    return std::vector<std::string>{};
+  };
+  auto trump = titles_of("Donald Trump");
+  REQUIRE_FALSE(trump.empty());
+  for (const auto& t : trump) {
+    CHECK(t.find("States") == std::string::npos);  // "United States" is the affiliation
+    CHECK(t.rfind("of ", 0) != 0);
+  }
+  CHECK(HasFact(x, "Donald Trump", "affiliated_with", "United States"));
+  auto clinton = titles_of("Bill Clinton");
+  REQUIRE_FALSE(clinton.empty());
+  for (const auto& t : clinton) CHECK(t.rfind("of ", 0) != 0);
+}
+
+TEST_CASE("a lower-case verb inside a tagged name ends the name", "[extract]") {
+  REQUIRE(Ex() != nullptr);
+  if (!Ex()->uses_parser()) {
+    std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
+    return;
+  }
+  auto x = Ex()->Extract(
+      "On Wednesday, the United States House of Representatives impeached President Donald Trump over complaints.");
+  for (const auto& e : x.entities) CHECK(e.name.find("impeached") == std::string::npos);
+  bool trump = false, house = false;
+  for (const auto& e : x.entities) {
+    trump = trump || e.name == "Donald Trump";
+    house = house || e.name == "United States House of Representatives";
+  }
+  CHECK(trump);
+  CHECK(house);
+}
