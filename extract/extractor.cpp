@@ -102,7 +102,17 @@ class FactBuilder {
     const nlp::Sentence& s = a_.doc->sentences[sent];
     if (head < 0 || head >= static_cast<int>(s.tokens.size())) return {};
     int m = a_.token_mention[sent][static_cast<size_t>(head)];
-    if (m >= 0 && a_.mentions[static_cast<size_t>(m)].entity >= 0) {
+    // An organisation that opens a person's title ("U.S. Army" in "U.S.
+    // Army Secretary Dan Driscoll", parsed with "Army" as the head) stands
+    // for the person when the name hangs below it; see the loop below.
+    bool titled_affiliation = false;
+    if (m >= 0) {
+      for (const MentionSpan& pm : a_.mentions) {
+        titled_affiliation = titled_affiliation || (pm.sent == sent && pm.affiliation == m && !pm.title.empty() &&
+                                                    pm.type == EntityType::kPerson);
+      }
+    }
+    if (m >= 0 && a_.mentions[static_cast<size_t>(m)].entity >= 0 && !titled_affiliation) {
       const MentionSpan& ms = a_.mentions[static_cast<size_t>(m)];
       return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
     }
@@ -136,6 +146,10 @@ class FactBuilder {
         const MentionSpan& ms = a_.mentions[static_cast<size_t>(best)];
         return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
       }
+    }
+    if (m >= 0 && a_.mentions[static_cast<size_t>(m)].entity >= 0) {
+      const MentionSpan& ms = a_.mentions[static_cast<size_t>(m)];
+      return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
     }
     // Children: a proxy noun's possessor.
     for (size_t k = 0; k < s.tokens.size(); ++k) {

@@ -332,6 +332,19 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
             }
             m.b = nb;
             m.type = EntityType::kPerson;
+          } else if (m.type != EntityType::kPerson && ner != nullptr) {
+            // A place and a title with no name after it ("the U.S. Secretary
+            // of State" tagged as one span): the place alone is the name;
+            // the title is left to the description pass.
+            uint32_t pe = m.b;
+            while (pe < static_cast<uint32_t>(last_title) && !lex.IsTitleWord(Lower(s.tokens[pe].form)) &&
+                   !lex.IsTitleModifier(Lower(s.tokens[pe].form))) {
+              ++pe;
+            }
+            if (pe > m.b && (ner->gazetteer().Lookup(Lower(SpanText(s, m.b, pe))) & 0x0C) != 0) {
+              m.e = pe;
+              m.type = EntityType::kPlace;
+            }
           }
         }
       }
@@ -599,7 +612,18 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazett
           if (words.size() > 1 && ew.size() >= 1 && ew.size() < words.size() && SubRun(ew, words) >= 0 &&
               ew.back() == words.back()) match = true;
         } else {
-          if (SubRun(words, ew) == 0 || SubRun(ew, words) == 0) match = true;        // "NBC" ~ "NBC News"
+          // "NBC" ~ "NBC News"; but a known place never grows into an
+          // organisation named after it ("U.S." / "U.S. Army", "Singapore" /
+          // "Singapore Airlines").
+          const bool types_differ = a->entities[k].type != m.type && m.type != EntityType::kMisc &&
+                                    a->entities[k].type != EntityType::kMisc;
+          auto known_place = [&](const std::vector<std::string>& w) {
+            std::string key;
+            for (const auto& x : w) key += (key.empty() ? "" : " ") + Lower(x);
+            return gazetteer != nullptr && (gazetteer->Lookup(key) & 0x04) != 0;
+          };
+          if (SubRun(words, ew) == 0 && !(types_differ && known_place(words))) match = true;
+          if (SubRun(ew, words) == 0 && !(types_differ && known_place(ew))) match = true;
           if (words.size() == 1 && words[0].size() >= 2 && Acronym(ew) == NoDots(words[0])) match = true;
           if (ew.size() == 1 && ew[0].size() >= 2 && Acronym(words) == NoDots(ew[0])) match = true;
         }
@@ -672,6 +696,56 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazett
       if (!first_name) a->entities[e].type = type_votes[e][1] >= type_votes[e][2] ? EntityType::kOrganization : EntityType::kPlace;
       if (!first_name && type_votes[e][2] > 0) a->entities[e].type = EntityType::kPlace;
       if (!first_name && type_votes[e][1] == 0 && type_votes[e][2] == 0) a->entities[e].type = EntityType::kOrganization;
+    }
+  }
+
+  // One entity per name: a name the tagger typed differently at two places
+  // (a one-word "person" retyped above, "Apple" tagged once as a place) joins
+  // the earlier organisation or place entity written the same way. People
+  // were already joined by name in pass 1.
+  {
+    std::vector<int> remap(a->entities.size(), -1);
+    std::vector<LocalEntity> kept;
+    std::vector<uint8_t> kept_gender;
+    std::unordered_map<std::string, int> owner;  // normalised name -> kept entity (not people)
+    for (size_t e = 0; e < a->entities.size(); ++e) {
+      LocalEntity& le = a->entities[e];
+      int target = -1;
+      if (le.type != EntityType::kPerson) {
+        for (const auto& nm : le.names) {
+          auto it = owner.find(NormalizeName(nm));
+          if (it != owner.end() && TypesCompatible(kept[static_cast<size_t>(it->second)].type, le.type)) {
+            target = it->second;
+            break;
+          }
+        }
+      }
+      if (target < 0) {
+        target = static_cast<int>(kept.size());
+        kept.push_back(std::move(le));
+        kept_gender.push_back(a->gender[e]);
+      } else {
+        LocalEntity& k = kept[static_cast<size_t>(target)];
+        for (auto& nm : le.names) {
+          if (std::find(k.names.begin(), k.names.end(), nm) == k.names.end()) k.names.push_back(std::move(nm));
+        }
+        for (auto& t : le.titles) {
+          if (std::find(k.titles.begin(), k.titles.end(), t) == k.titles.end()) k.titles.push_back(std::move(t));
+        }
+      }
+      remap[e] = target;
+      const LocalEntity& k = kept[static_cast<size_t>(target)];
+      if (k.type != EntityType::kPerson) {
+        for (const auto& nm : k.names) owner.emplace(NormalizeName(nm), target);
+      }
+    }
+    a->entities = std::move(kept);  // every entity was moved into `kept`
+    a->gender = std::move(kept_gender);
+    for (auto& m : a->mentions) {
+      if (m.entity >= 0) m.entity = remap[static_cast<size_t>(m.entity)];
+    }
+    for (auto& [key, e] : by_title) {
+      if (e >= 0) e = remap[static_cast<size_t>(e)];
     }
   }
 

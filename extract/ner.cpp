@@ -15,7 +15,7 @@ namespace {
 constexpr std::array<std::string_view, kNerTags> kTagNames = {
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-NORP", "I-NORP"};
 
-constexpr char kMagic[8] = {'K', 'G', 'N', 'E', 'R', '0', '0', '1'};
+constexpr char kMagic[8] = {'K', 'G', 'N', 'E', 'R', '0', '0', '2'};
 
 uint64_t Mix(uint64_t x) {
   x ^= x >> 33;
@@ -56,28 +56,49 @@ bool IsCap(std::string_view s) { return !s.empty() && std::isupper(static_cast<u
 
 struct SentenceFeatures {
   std::vector<std::string> lower;
-  std::vector<uint64_t> word, shape, pos, low;
+  std::vector<uint64_t> word, shape, pos, low, suf3;
   std::vector<uint8_t> gaz;
+  // Casing of the whole sentence: 0 mixed, 1 no capitals at all (web text
+  // written in lower case), 2 mostly capitals (headlines, shouting). Name
+  // evidence from capitals means little in 1 and 2.
+  uint64_t casing = 0;
 };
 
 SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz) {
   SentenceFeatures f;
   const size_t n = s.tokens.size();
   f.lower.reserve(n);
+  int alpha = 0, upper_words = 0, cap_words = 0;
   for (const auto& t : s.tokens) {
     f.lower.push_back(Lower(t.form));
     f.word.push_back(Hash(t.form));
     f.low.push_back(Hash(f.lower.back()));
     f.shape.push_back(Hash(Shape(t.form)));
     f.pos.push_back(Hash(t.upos));
+    const std::string& low = f.lower.back();
+    f.suf3.push_back(Hash(std::string_view(low).substr(low.size() > 3 ? low.size() - 3 : 0)));
+    bool has_alpha = false, all_upper = true;
+    for (unsigned char c : t.form) {
+      if (std::isalpha(c)) {
+        has_alpha = true;
+        all_upper = all_upper && std::isupper(c);
+      }
+    }
+    if (has_alpha) {
+      ++alpha;
+      if (all_upper && t.form.size() > 1) ++upper_words;
+      if (IsCap(t.form)) ++cap_words;
+    }
   }
+  if (alpha >= 3 && cap_words == 0) f.casing = 1;
+  else if (alpha >= 3 && upper_words * 2 > alpha) f.casing = 2;
   f.gaz = gaz.Match(f.lower);
   return f;
 }
 
-// Features of token i given the previous two tags.
-void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, int prev, int prev2,
-              std::vector<uint64_t>* out) {
+// Features of token i that do not depend on the previous tag. `set` selects
+// optional groups (NerTagger::kFeat*), stored in the model file.
+void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, uint32_t set, std::vector<uint64_t>* out) {
   out->clear();
   const size_t n = s.tokens.size();
   const std::string& form = s.tokens[i].form;
@@ -90,6 +111,7 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, int 
   out->push_back(F(2, sf.word[i]));
   out->push_back(F(3, sf.low[i]));
   out->push_back(F(4, sf.shape[i]));
+  const bool pos = (set & NerTagger::kFeatNoPosContext) == 0;
   out->push_back(F(5, sf.pos[i]));
   for (int k = 1; k <= 4; ++k) {
     if (low.size() > static_cast<size_t>(k)) {
@@ -103,14 +125,12 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, int 
   out->push_back(F(33, at(sf.low, li + 2)));
   out->push_back(F(34, at(sf.shape, li - 1), sf.shape[i]));
   out->push_back(F(35, sf.shape[i], at(sf.shape, li + 1)));
-  out->push_back(F(36, at(sf.pos, li - 1), sf.pos[i]));
-  out->push_back(F(37, sf.pos[i], at(sf.pos, li + 1)));
-  out->push_back(F(38, at(sf.pos, li - 1)));
-  out->push_back(F(39, at(sf.pos, li + 1)));
-  out->push_back(F(40, static_cast<uint64_t>(prev)));
-  out->push_back(F(41, static_cast<uint64_t>(prev), static_cast<uint64_t>(prev2)));
-  out->push_back(F(42, static_cast<uint64_t>(prev), sf.low[i]));
-  out->push_back(F(43, static_cast<uint64_t>(prev), sf.shape[i]));
+  if (pos) {
+    out->push_back(F(36, at(sf.pos, li - 1), sf.pos[i]));
+    out->push_back(F(37, sf.pos[i], at(sf.pos, li + 1)));
+    out->push_back(F(38, at(sf.pos, li - 1)));
+    out->push_back(F(39, at(sf.pos, li + 1)));
+  }
   out->push_back(F(44, i == 0 ? 1 : 0, IsCap(form) ? 1 : 0));
   out->push_back(F(45, at(sf.low, li - 1), sf.low[i]));
   out->push_back(F(46, sf.low[i], at(sf.low, li + 1)));
@@ -119,7 +139,6 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, int 
   if (g != 0) {
     out->push_back(F(50, g));
     out->push_back(F(51, g, IsCap(form) ? 1 : 0));
-    out->push_back(F(52, g, static_cast<uint64_t>(prev)));
   }
   uint8_t gp = i > 0 ? sf.gaz[i - 1] : 0, gn = i + 1 < n ? sf.gaz[i + 1] : 0;
   if (gp != 0) out->push_back(F(53, gp));
@@ -127,6 +146,40 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, int 
   // Capitalised-run context: is the neighbour capitalised?
   bool cp = i > 0 && IsCap(s.tokens[i - 1].form), cn = i + 1 < n && IsCap(s.tokens[i + 1].form);
   out->push_back(F(55, (cp ? 2 : 0) | (cn ? 1 : 0), IsCap(form) ? 1 : 0));
+  const uint64_t cap = IsCap(form) ? 1 : 0;
+  if (set & NerTagger::kFeatCasing) {
+    out->push_back(F(60, sf.casing, sf.shape[i]));
+    out->push_back(F(61, sf.casing, g));
+    out->push_back(F(62, sf.casing, sf.pos[i]));
+  }
+  if (set & NerTagger::kFeatContext) {
+    out->push_back(F(64, at(sf.suf3, li - 1)));
+    out->push_back(F(65, at(sf.suf3, li + 1)));
+    out->push_back(F(66, at(sf.low, li - 1), cap));
+    out->push_back(F(67, at(sf.low, li + 1), cap));
+  }
+  if ((set & NerTagger::kFeatRun) && cap) {
+    // The capitalised run around the token: its last word ("Corp",
+    // "University", "Party") and its first word, and where the token sits.
+    size_t b = i, e = i + 1;
+    while (b > 0 && IsCap(s.tokens[b - 1].form)) --b;
+    while (e < n && IsCap(s.tokens[e].form)) ++e;
+    if (e - b >= 2) {
+      out->push_back(F(70, sf.low[e - 1]));
+      out->push_back(F(71, sf.low[b], b == 0 ? 1 : 0));
+      out->push_back(F(72, std::min<uint64_t>(i - b, 3), std::min<uint64_t>(e - i, 3)));
+      out->push_back(F(73, sf.gaz[e - 1]));
+    }
+  }
+}
+
+// Features of token i that pair the previous tag with the token.
+void PrevFeatures(const SentenceFeatures& sf, size_t i, int prev, std::vector<uint64_t>* out) {
+  out->clear();
+  out->push_back(F(40, static_cast<uint64_t>(prev)));
+  out->push_back(F(42, static_cast<uint64_t>(prev), sf.low[i]));
+  out->push_back(F(43, static_cast<uint64_t>(prev), sf.shape[i]));
+  if (sf.gaz[i] != 0) out->push_back(F(52, sf.gaz[i], static_cast<uint64_t>(prev)));
 }
 
 bool Allowed(int prev, int tag) {
@@ -189,46 +242,100 @@ std::vector<uint8_t> Gazetteer::Match(const std::vector<std::string>& lower) con
 
 struct NerTagger::Impl {
   using W = std::array<float, kNerTags>;
-  std::unordered_map<uint64_t, W> weights;
+  std::unordered_map<uint64_t, W> weights;  // while training or loading
+  // The same weights in an open-addressing table (linear probing, key 0 =
+  // empty slot) for tagging: about 80 lookups per token, and node-based
+  // std::unordered_map lookups were most of the tagger's time.
+  std::vector<uint64_t> keys;
+  std::vector<W> values;
+  uint64_t mask = 0;
 
-  void Score(const std::vector<uint64_t>& feats, W* scores) const {
-    scores->fill(0.0f);
+  void Finalize() {
+    size_t cap = 16;
+    while (cap < weights.size() * 2) cap <<= 1;
+    keys.assign(cap, 0);
+    values.assign(cap, W{});
+    mask = cap - 1;
+    for (const auto& [f, w] : weights) {
+      if (f == 0) continue;  // a fingerprint of 0 (p = 2^-64) is dropped
+      uint64_t i = f & mask;
+      while (keys[i] != 0) i = (i + 1) & mask;
+      keys[i] = f;
+      values[i] = w;
+    }
+    weights = {};  // only the table is used from here on
+  }
+
+  void Add(const std::vector<uint64_t>& feats, W* scores) const {
+    if (keys.empty()) return;
     for (uint64_t f : feats) {
-      auto it = weights.find(f);
-      if (it == weights.end()) continue;
-      for (int t = 0; t < kNerTags; ++t) (*scores)[static_cast<size_t>(t)] += it->second[static_cast<size_t>(t)];
+      for (uint64_t i = f & mask; keys[i] != 0; i = (i + 1) & mask) {
+        if (keys[i] != f) continue;
+        for (int t = 0; t < kNerTags; ++t) (*scores)[static_cast<size_t>(t)] += values[i][static_cast<size_t>(t)];
+        break;
+      }
     }
   }
 };
+
+namespace {
+
+using Scores = std::array<float, kNerTags>;
+
+// First-order Viterbi over the tags: emit[i][t] + trans[i][p][t], where
+// trans holds the features pairing tag t with the previous tag p (p = O
+// before the first token), and I-x must follow B-x or I-x.
+template <typename ScoreFn>
+std::vector<int> Viterbi(const nlp::Sentence& s, const SentenceFeatures& sf, uint32_t set, const ScoreFn& score) {
+  const size_t n = s.tokens.size();
+  std::vector<int> tags(n, 0);
+  if (n == 0) return tags;
+  std::vector<std::array<int8_t, kNerTags>> back(n);
+  std::vector<uint64_t> feats;
+  Scores emit{}, delta{}, next{};
+  for (size_t i = 0; i < n; ++i) {
+    Features(s, sf, i, set, &feats);
+    emit.fill(0.0f);
+    score(feats, &emit);
+    next.fill(-1e30f);
+    for (int p = 0; p < kNerTags; ++p) {
+      if (i == 0 && p != 0) continue;
+      float base = i == 0 ? 0.0f : delta[static_cast<size_t>(p)];
+      if (base <= -1e29f) continue;
+      PrevFeatures(sf, i, p, &feats);
+      Scores tr{};
+      score(feats, &tr);
+      for (int t = 0; t < kNerTags; ++t) {
+        if (!Allowed(p, t)) continue;
+        float v = base + tr[static_cast<size_t>(t)] + emit[static_cast<size_t>(t)];
+        if (v > next[static_cast<size_t>(t)]) {
+          next[static_cast<size_t>(t)] = v;
+          back[i][static_cast<size_t>(t)] = static_cast<int8_t>(p);
+        }
+      }
+    }
+    delta = next;
+  }
+  int best = 0;
+  for (int t = 1; t < kNerTags; ++t) {
+    if (delta[static_cast<size_t>(t)] > delta[static_cast<size_t>(best)]) best = t;
+  }
+  for (size_t i = n; i-- > 0;) {
+    tags[i] = best;
+    best = back[i][static_cast<size_t>(best)];
+  }
+  return tags;
+}
+
+}  // namespace
 
 NerTagger::NerTagger() : impl_(std::make_unique<Impl>()) {}
 NerTagger::~NerTagger() = default;
 
 std::vector<int> NerTagger::Tag(const nlp::Sentence& s) const {
-  const size_t n = s.tokens.size();
-  std::vector<int> tags(n, 0);
-  if (n == 0) return tags;
+  if (s.tokens.empty()) return {};
   SentenceFeatures sf = Prepare(s, gazetteer_);
-  std::vector<uint64_t> feats;
-  Impl::W scores;
-  int prev = 0, prev2 = 0;
-  for (size_t i = 0; i < n; ++i) {
-    Features(s, sf, i, prev, prev2, &feats);
-    impl_->Score(feats, &scores);
-    int best = 0;
-    float best_score = -1e30f;
-    for (int t = 0; t < kNerTags; ++t) {
-      if (!Allowed(prev, t)) continue;
-      if (scores[static_cast<size_t>(t)] > best_score) {
-        best_score = scores[static_cast<size_t>(t)];
-        best = t;
-      }
-    }
-    tags[i] = best;
-    prev2 = prev;
-    prev = best;
-  }
-  return tags;
+  return Viterbi(s, sf, feature_set_, [this](const std::vector<uint64_t>& f, Scores* sc) { impl_->Add(f, sc); });
 }
 
 std::vector<std::string> NerTagger::TagNames(const nlp::Sentence& s) const {
@@ -238,6 +345,9 @@ std::vector<std::string> NerTagger::TagNames(const nlp::Sentence& s) const {
 }
 
 void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t seed) {
+  // Structured averaged perceptron: decode each sentence with Viterbi and,
+  // when the best sequence differs from the gold one, move weight from the
+  // predicted sequence's features to the gold sequence's.
   using W = Impl::W;
   struct Acc {
     W w{}, total{};
@@ -256,44 +366,42 @@ void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t see
     a.stamp[ti] = step;
     a.w[ti] += d;
   };
+  auto score = [&](const std::vector<uint64_t>& fs, Scores* sc) {
+    for (uint64_t f : fs) {
+      auto it = acc.find(f);
+      if (it == acc.end()) continue;
+      for (int t = 0; t < kNerTags; ++t) (*sc)[static_cast<size_t>(t)] += it->second.w[static_cast<size_t>(t)];
+    }
+  };
   std::vector<SentenceFeatures> prepared;
   prepared.reserve(data.size());
   for (const auto& ex : data) prepared.push_back(Prepare(ex.sentence, gazetteer_));
   for (int epoch = 0; epoch < epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
+    // Own Fisher-Yates: std::shuffle's algorithm is implementation-defined.
+    for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng() % k]);
     for (size_t idx : order) {
       const Example& ex = data[idx];
       const SentenceFeatures& sf = prepared[idx];
-      int prev = 0, prev2 = 0;
-      for (size_t i = 0; i < ex.sentence.tokens.size(); ++i) {
-        Features(ex.sentence, sf, i, prev, prev2, &feats);
-        W scores{};
-        for (uint64_t f : feats) {
-          auto it = acc.find(f);
-          if (it == acc.end()) continue;
-          for (int t = 0; t < kNerTags; ++t) scores[static_cast<size_t>(t)] += it->second.w[static_cast<size_t>(t)];
-        }
-        int best = 0;
-        float bs = -1e30f;
-        for (int t = 0; t < kNerTags; ++t) {
-          if (!Allowed(prev, t)) continue;
-          if (scores[static_cast<size_t>(t)] > bs) {
-            bs = scores[static_cast<size_t>(t)];
-            best = t;
-          }
-        }
-        int gold = ex.tags[i];
-        if (best != gold) {
+      auto pred = Viterbi(ex.sentence, sf, feature_set_, score);
+      const size_t n = ex.sentence.tokens.size();
+      for (size_t i = 0; i < n; ++i) {
+        int g = ex.tags[i], p = pred[i];
+        int gp = i == 0 ? 0 : ex.tags[i - 1], pp = i == 0 ? 0 : pred[i - 1];
+        if (g != p) {
+          Features(ex.sentence, sf, i, feature_set_, &feats);
           for (uint64_t f : feats) {
-            update(f, gold, 1.0f);
-            update(f, best, -1.0f);
+            update(f, g, 1.0f);
+            update(f, p, -1.0f);
           }
         }
-        ++step;
-        prev2 = prev;
-        // Train on the predicted history, as at tagging time.
-        prev = best;
+        if (g != p || gp != pp) {
+          PrevFeatures(sf, i, gp, &feats);
+          for (uint64_t f : feats) update(f, g, 1.0f);
+          PrevFeatures(sf, i, pp, &feats);
+          for (uint64_t f : feats) update(f, p, -1.0f);
+        }
       }
+      ++step;
     }
   }
   impl_->weights.clear();
@@ -308,6 +416,7 @@ void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t see
     }
     if (any) impl_->weights.emplace(f, avg);
   }
+  impl_->Finalize();
 }
 
 Status NerTagger::Save(const std::string& path) const {
@@ -315,6 +424,7 @@ Status NerTagger::Save(const std::string& path) const {
   if (!out) return Status::IoError("cannot write " + path);
   out.write(kMagic, sizeof kMagic);
   auto put32 = [&](uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); };
+  put32(feature_set_);
   // Gazetteer, sorted for a deterministic file.
   std::vector<std::pair<std::string, uint8_t>> gaz(gazetteer_.map().begin(), gazetteer_.map().end());
   std::sort(gaz.begin(), gaz.end());
@@ -324,7 +434,10 @@ Status NerTagger::Save(const std::string& path) const {
     out.write(p.data(), static_cast<std::streamsize>(p.size()));
     out.put(static_cast<char>(bits));
   }
-  std::vector<std::pair<uint64_t, Impl::W>> w(impl_->weights.begin(), impl_->weights.end());
+  std::vector<std::pair<uint64_t, Impl::W>> w;
+  for (size_t i = 0; i < impl_->keys.size(); ++i) {
+    if (impl_->keys[i] != 0) w.emplace_back(impl_->keys[i], impl_->values[i]);
+  }
   std::sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   put32(static_cast<uint32_t>(w.size()));
   put32(kNerTags);
@@ -345,6 +458,7 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
   }
   auto t = std::make_unique<NerTagger>();
   auto get32 = [&](uint32_t* v) { return static_cast<bool>(in.read(reinterpret_cast<char*>(v), 4)); };
+  if (!get32(&t->feature_set_)) return Status::Corruption(path + ": truncated");
   uint32_t n = 0;
   if (!get32(&n) || n > 50'000'000) return Status::Corruption(path + ": bad gazetteer size");
   for (uint32_t i = 0; i < n; ++i) {
@@ -369,6 +483,7 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
     }
     t->impl_->weights.emplace(f, ws);
   }
+  t->impl_->Finalize();
   return t;
 }
 

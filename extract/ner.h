@@ -1,8 +1,10 @@
 // Named-entity recognition: IOB2 tags (B-PER, I-ORG, B-LOC, B-NORP, O, ...)
 // for the tokens of a sentence.
 //
-// The tagger is a greedy left-to-right averaged perceptron over word, shape,
-// affix, POS, context and gazetteer features, trained by `kg-train-ner`
+// The tagger is a first-order structured averaged perceptron decoded with
+// Viterbi (features of the token, its neighbours and the previous tag; word,
+// shape, affix, POS, context, sentence casing and gazetteer features),
+// trained by `kg-train-ner`
 // (models/train_ner.sh) on UNER English-EWT; its gazetteers (countries,
 // regions, cities, demonyms, WordNet organisations/places/people) are
 // compiled into the same model file, models/ner.bin.
@@ -73,10 +75,19 @@ class NerTagger {
   };
   void Train(const std::vector<Example>& data, int epochs, uint64_t seed);
 
+  // Optional feature groups, chosen before Train and saved with the model.
+  static constexpr uint32_t kFeatCasing = 1;   // sentence casing x shape/gazetteer/POS
+  static constexpr uint32_t kFeatContext = 2;  // neighbour suffixes, neighbour word x capital
+  static constexpr uint32_t kFeatRun = 4;      // first/last word of the capitalised run
+  static constexpr uint32_t kFeatNoPosContext = 8;  // drop the neighbours' POS features
+  void set_feature_set(uint32_t set) { feature_set_ = set; }
+  uint32_t feature_set() const { return feature_set_; }
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Gazetteer gazetteer_;
+  uint32_t feature_set_ = 0;
 };
 
 // Adds NER=<IOB2 tag> to the MISC column of every token line of `conllu`,

@@ -40,6 +40,26 @@ bool FirstNamesConflict(const std::vector<std::string>& a, const std::vector<std
 
 }  // namespace
 
+std::string NameCore(const std::string& normalized) {
+  // Legal-form and generic company words at the end of a name.
+  static const char* const kDesignators[] = {"inc", "inc.", "corp", "corp.", "corporation", "co", "co.", "ltd",
+                                             "ltd.", "plc", "llc", "l.p.", "n.v.", "ag", "s.a.", "gmbh",
+                                             "limited", "incorporated", "holdings"};
+  auto w = Words(normalized);
+  while (w.size() >= 2) {
+    std::string last = w.back();
+    if (!last.empty() && last.back() == ',') last.pop_back();
+    bool designator = false;
+    for (const char* d : kDesignators) designator = designator || last == d;
+    if (!designator) break;
+    w.pop_back();
+  }
+  if (!w.empty() && !w.back().empty() && w.back().back() == ',') w.back().pop_back();
+  std::string out;
+  for (const auto& x : w) out += (out.empty() ? "" : " ") + x;
+  return out;
+}
+
 int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>& candidates) {
   // Score each compatible candidate by the strongest name it shares with the
   // local entity: the article's best name (3), another multi-word name (2),
@@ -48,6 +68,9 @@ int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>&
   // ties, conflicting first names and incompatible types stay apart.
   const std::string best = NormalizeName(local.name);
   const auto best_words = Words(best);
+  // "Apple Inc." is "Apple" to the world: the name without its legal form
+  // counts as the best name too (organisations, places and misc only).
+  const std::string best_core = local.type == EntityType::kPerson ? best : NameCore(best);
   std::vector<std::vector<std::string>> local_full;
   for (const auto& n : local.names) {
     auto w = Words(NormalizeName(n));
@@ -80,6 +103,7 @@ int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>&
       auto w = Words(n);
       int s = 0;
       if (n == best) s = canonical ? 4 : 3;
+      else if (n == best_core) s = 3;
       else if (w.size() >= 2) s = 2;
       else if (!w.empty() && w[0].size() >= 3) s = 1;
       score = std::max(score, s);
@@ -91,6 +115,9 @@ int ResolveEntity(const LocalEntity& local, const std::vector<ResolveCandidate>&
     // the word opens the article's best name.
     if (score == 1 && !person && !(best_words.size() >= 2 && c.hit_names.end() != std::find(c.hit_names.begin(), c.hit_names.end(), best_words.front()))) continue;
     if (score == 0) continue;
+    // At equal names, a candidate of the same type beats one of the swapped
+    // type ("Apple" the company over "Apple" typed a place once).
+    score = 2 * score + (swapped ? 0 : 1);
     if (score > found_score) {
       found = static_cast<int>(i);
       found_score = score;

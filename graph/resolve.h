@@ -4,6 +4,7 @@
 // one definition. Ambiguous cases stay apart rather than merging wrongly.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "graph/extraction.h"
@@ -15,6 +16,12 @@ struct ResolveCandidate {
   Entity entity;                 // an existing entity one of the local names hit
   std::vector<std::string> hit_names;  // which of local.names hit its aliases (normalised)
 };
+
+// A normalised organisation name without its trailing legal form
+// ("apple inc." -> "apple", "airtanker ltd." -> "airtanker"); the name
+// itself when it has none or is a single word. The store looks this form up
+// too, so "Apple Inc." finds the entity named "Apple".
+std::string NameCore(const std::string& normalized);
 
 // Returns the index in `candidates` of the entity `local` is, or -1 for a new
 // entity.

@@ -20,6 +20,6 @@ cmake --build "$BUILD" --target kg-train-ner
   --iso /usr/share/iso-codes/json \
   --zones /usr/share/zoneinfo/zone1970.tab \
   --wordnet /usr/share/wordnet \
-  --epochs 5 --seed 1 \
+  --epochs 5 --seed 1 --features 1 \
   --out "$ROOT/models/ner.bin" \
   --lexicon "$ROOT/models/lexicon.tsv"

@@ -521,6 +521,12 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
           lookups.push_back(last);
         }
       }
+      if (local.type != EntityType::kPerson && !names.empty()) {
+        std::string core = NameCore(names[0]);
+        if (!core.empty() && std::find(lookups.begin(), lookups.end(), core) == lookups.end()) {
+          lookups.push_back(core);
+        }
+      }
       std::vector<ResolveCandidate> candidates;
       std::map<EntityId, size_t> index;
       for (const auto& norm : lookups) {

@@ -7,6 +7,7 @@
 //                --out models/ner.bin --lexicon models/lexicon.tsv
 //                [--iso /usr/share/iso-codes/json] [--zones /usr/share/zoneinfo/zone1970.tab]
 //                [--wordnet /usr/share/wordnet] [--epochs 8] [--seed 1]
+//                [--features N]   (NerTagger::kFeat* bits; models/train_ner.sh uses 1)
 #include <algorithm>
 #include <cstdlib>
 #include <cctype>
@@ -615,6 +616,7 @@ int main(int argc, char** argv) {
       lexicon << "name\t" << w << "\t" << gd << "\n";
     }
   }
+  if (opt.count("--features")) tagger.set_feature_set(static_cast<uint32_t>(std::stoul(opt["--features"])));
   tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
   if (opt.count("--dev")) {
     auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");

@@ -178,3 +178,33 @@ TEST_CASE("NER tags go into the CoNLL-U MISC column", "[extract][ner]") {
   CHECK(misc[3].find("NER=B-LOC") != std::string::npos);
   CHECK(misc[0].find("TokenRange=") != std::string::npos);
 }
+
+TEST_CASE("one entity per name in an article even when the tagger typed it two ways", "[extract]") {
+  // Regression: "Apple" tagged an organisation once and a person once gave two
+  // local entities (the lone-word "person" is retyped an organisation, but
+  // stayed apart), which then split the company across articles.
+  auto doc = kg::test::Parsed({"Apple PROPN 2 nsubj | sued VERB 0 root | Samsung PROPN 2 obj | . PUNCT 2 punct",
+                               "Samsung PROPN 2 nsubj | sued VERB 0 root | Apple PROPN 2 obj | . PUNCT 2 punct"});
+  kg::extract::internal::Analysis a;
+  a.doc = &doc;
+  auto name = [&](uint32_t sent, uint32_t b, EntityType t) {
+    kg::extract::internal::MentionSpan m;
+    m.sent = sent;
+    m.b = b;
+    m.e = b + 1;
+    m.head = b;
+    m.type = t;
+    a.mentions.push_back(m);
+  };
+  name(0, 0, EntityType::kOrganization);
+  name(0, 2, EntityType::kOrganization);
+  name(1, 0, EntityType::kOrganization);
+  name(1, 2, EntityType::kPerson);
+  a.token_mention = {{0, -1, 1, -1}, {2, -1, 3, -1}};
+  kg::extract::internal::ResolveCoreference(Lex(), &a);
+  REQUIRE(a.entities.size() == 2);
+  CHECK(a.mentions[0].entity == a.mentions[3].entity);
+  CHECK(a.mentions[1].entity == a.mentions[2].entity);
+  CHECK(a.entities[static_cast<size_t>(a.mentions[3].entity)].type == EntityType::kOrganization);
+  CHECK(a.gender.size() == a.entities.size());
+}

@@ -119,5 +119,5 @@ TEST_CASE("NER entity F1 on UNER EWT dev stays above its floor", "[extract][qual
   }
   double P = tp / np, R = tp / ng, F = 2 * P * R / (P + R);
   INFO("UNER EWT dev P " << P << " R " << R << " F1 " << F);
-  CHECK(F >= 0.60);  // measured 0.632
+  CHECK(F >= 0.64);  // measured 0.661 (Viterbi tagger)
 }

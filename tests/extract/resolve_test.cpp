@@ -71,3 +71,30 @@ TEST_CASE("the best name beats a partial hit — equal names are ambiguous unles
   c[1].entity.mentions = 2;
   CHECK(kg::ResolveEntity(l, c) == 2);
 }
+
+TEST_CASE("a legal form does not hide the company: Apple Inc. joins Apple", "[resolve]") {
+  CHECK(kg::NameCore("apple inc.") == "apple");
+  CHECK(kg::NameCore("airtanker ltd.") == "airtanker");
+  CHECK(kg::NameCore("aer lingus group plc") == "aer lingus group");
+  CHECK(kg::NameCore("inc.") == "inc.");  // a lone word stays itself
+  CHECK(kg::NameCore("singapore airlines") == "singapore airlines");
+  LocalEntity l{"Apple Inc", EntityType::kOrganization, {"Apple Inc"}, {}};
+  std::vector<ResolveCandidate> c = {Cand(1, "Apple", EntityType::kOrganization, {"Apple"}, {"apple"})};
+  CHECK(kg::ResolveEntity(l, c) == 0);
+  // Also across an organisation/place typing slip, as for the very same name.
+  c[0].entity.type = EntityType::kPlace;
+  CHECK(kg::ResolveEntity(l, c) == 0);
+  // A person is never reached this way.
+  c[0].entity.type = EntityType::kPerson;
+  CHECK(kg::ResolveEntity(l, c) == -1);
+}
+
+TEST_CASE("equal names: the candidate of the same type beats a swapped organisation or place", "[resolve]") {
+  LocalEntity l{"Apple", EntityType::kOrganization, {"Apple"}, {}};
+  std::vector<ResolveCandidate> c = {Cand(1, "Apple", EntityType::kPlace, {"Apple"}, {"apple"}),
+                                     Cand(2, "Apple", EntityType::kOrganization, {"Apple"}, {"apple"})};
+  CHECK(kg::ResolveEntity(l, c) == 1);
+  // A place-typed local entity prefers the place.
+  l.type = EntityType::kPlace;
+  CHECK(kg::ResolveEntity(l, c) == 0);
+}
