@@ -622,8 +622,11 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazett
             for (const auto& x : w) key += (key.empty() ? "" : " ") + Lower(x);
             return gazetteer != nullptr && (gazetteer->Lookup(key) & 0x04) != 0;
           };
-          if (SubRun(words, ew) == 0 && !(types_differ && known_place(words))) match = true;
-          if (SubRun(ew, words) == 0 && !(types_differ && known_place(ew))) match = true;
+          // Nor into a longer name that is not a known place itself ("U.S." /
+          // "U.S. Constitution" typed a place), while "New York" / "New York
+          // City" still join.
+          if (SubRun(words, ew) == 0 && !((types_differ || !known_place(ew)) && known_place(words))) match = true;
+          if (SubRun(ew, words) == 0 && !((types_differ || !known_place(words)) && known_place(ew))) match = true;
           if (words.size() == 1 && words[0].size() >= 2 && Acronym(ew) == NoDots(words[0])) match = true;
           if (ew.size() == 1 && ew[0].size() >= 2 && Acronym(words) == NoDots(ew[0])) match = true;
         }

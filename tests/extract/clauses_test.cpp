@@ -208,3 +208,35 @@ TEST_CASE("one entity per name in an article even when the tagger typed it two w
   CHECK(a.entities[static_cast<size_t>(a.mentions[3].entity)].type == EntityType::kOrganization);
   CHECK(a.gender.size() == a.entities.size());
 }
+
+TEST_CASE("a known place does not grow into a longer name that is not a place", "[extract]") {
+  // "U.S. Constitution" typed a place by the tagger must not swallow "U.S.";
+  // "New York" and "New York City" (both known places) still join.
+  auto doc = kg::test::Parsed({"U.S. PROPN 2 compound | Constitution PROPN 3 nsubj | rules VERB 0 root | . PUNCT 3 punct",
+                               "U.S. PROPN 2 nsubj | acts VERB 0 root | . PUNCT 2 punct",
+                               "New PROPN 2 compound | York PROPN 3 compound | City PROPN 4 nsubj | grows VERB 0 root",
+                               "New PROPN 2 compound | York PROPN 3 nsubj | votes VERB 0 root"});
+  kg::extract::Gazetteer gaz;
+  gaz.Add("u.s.", 0x04);
+  gaz.Add("new york", 0x04);
+  gaz.Add("new york city", 0x04);
+  kg::extract::internal::Analysis a;
+  a.doc = &doc;
+  auto name = [&](uint32_t sent, uint32_t b, uint32_t e) {
+    kg::extract::internal::MentionSpan m;
+    m.sent = sent;
+    m.b = b;
+    m.e = e;
+    m.head = e - 1;
+    m.type = EntityType::kPlace;
+    a.mentions.push_back(m);
+  };
+  name(0, 0, 2);
+  name(1, 0, 1);
+  name(2, 0, 3);
+  name(3, 0, 2);
+  a.token_mention = {{0, 0, -1, -1}, {1, -1, -1}, {2, 2, 2, -1}, {3, 3, -1}};
+  kg::extract::internal::ResolveCoreference(Lex(), &a, &gaz);
+  CHECK(a.mentions[0].entity != a.mentions[1].entity);
+  CHECK(a.mentions[2].entity == a.mentions[3].entity);
+}
