@@ -583,6 +583,20 @@ class MatchOp : public Operator {
     return true;
   }
 
+  // The relationship value for the next row of an expansion: the fact the
+  // previous row used, overwritten in place when nothing downstream kept a
+  // reference to it (a filter rejected the row, or the projection read only
+  // properties), else a new one. Spares an allocation per fact scanned.
+  static std::shared_ptr<const Fact> Recycled(std::shared_ptr<Fact>* holder, const Fact& f, Value* slot) {
+    *slot = Value();  // drop the row's own reference first
+    if (*holder && holder->use_count() == 1) {
+      **holder = f;
+    } else {
+      *holder = std::make_shared<Fact>(f);
+    }
+    return *holder;
+  }
+
   bool Used(FactId id) const { return std::find(used_.begin(), used_.end(), id) != used_.end(); }
 
   // Calls fn for each fact touching `from` in direction `dir` (kOut: from is
@@ -670,6 +684,7 @@ class MatchOp : public Operator {
   bool ScanRel(size_t i, const Step& s, Row& row) {
     const BRel& r = *s.rel;
     bool cont = true;
+    std::shared_ptr<Fact> holder;
     for (const auto& type : r.types) {
       store::TriplePattern p;
       p.predicate = type;
@@ -682,15 +697,17 @@ class MatchOp : public Operator {
           // orient 0: left node is the subject; orient 1: left node is the object.
           EntityId left = orient == 0 ? f.subject : f.object;
           EntityId right = orient == 0 ? f.object : f.subject;
-          Row saved_left = {row[static_cast<size_t>(s.from->slot)], row[static_cast<size_t>(s.to->slot)]};
+          Value saved_from = row[static_cast<size_t>(s.from->slot)];
+          Value saved_to = row[static_cast<size_t>(s.to->slot)];
           if (BindEnd(*s.from, left, row) && BindEnd(*s.to, right, row)) {
-            row[static_cast<size_t>(r.slot)] = Value::Rel(std::make_shared<const Fact>(f));
+            Value& rel_slot = row[static_cast<size_t>(r.slot)];
+            rel_slot = Value::Rel(Recycled(&holder, f, &rel_slot));
             used_.push_back(f.id);
             cont = Run(i + 1, row);
             used_.pop_back();
           }
-          row[static_cast<size_t>(s.from->slot)] = saved_left[0];
-          row[static_cast<size_t>(s.to->slot)] = saved_left[1];
+          row[static_cast<size_t>(s.from->slot)] = std::move(saved_from);
+          row[static_cast<size_t>(s.to->slot)] = std::move(saved_to);
         }
         return cont;
       }));
@@ -709,11 +726,13 @@ class MatchOp : public Operator {
       if (tv.kind() != Value::Kind::kNode) return true;
       target = tv.as_node().id;
     }
+    Value& rel_slot = row[static_cast<size_t>(s.rel->slot)];
+    std::shared_ptr<Fact> holder;
     return ForEachAdjacent(from, s.rel->types, s.direction, target, [&](const Fact& f, EntityId other) {
       if (Used(f.id)) return true;
-      if (s.to_bound ? !NodeOk(*s.to, other, row) : !NodeOk(*s.to, other, row)) return true;
+      if (!NodeOk(*s.to, other, row)) return true;
       if (!RelOk(*s.rel, f, row)) return true;
-      row[static_cast<size_t>(s.rel->slot)] = Value::Rel(std::make_shared<const Fact>(f));
+      rel_slot = Value::Rel(Recycled(&holder, f, &rel_slot));
       if (!s.to_bound) row[static_cast<size_t>(s.to->slot)] = Node(other);
       used_.push_back(f.id);
       bool cont = Run(i + 1, row);

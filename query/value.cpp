@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace kg::query {
 
@@ -45,9 +46,25 @@ int Cmp(const T& a, const T& b) {
 
 double FloatToDouble(float f) {
   if (!std::isfinite(f)) return static_cast<double>(f);
+  // The shortest decimal that reads back as f, read as a double. Called for
+  // every r.confidence a filter reads, so no heap string: to_chars/from_chars
+  // on a stack buffer, and a small cache of recent values (confidences
+  // repeat a lot).
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  struct Slot {
+    uint32_t bits = 0xffffffffu;  // a NaN pattern: never a finite input
+    double value = 0;
+  };
+  thread_local Slot cache[256];
+  Slot& slot = cache[(bits ^ (bits >> 8) ^ (bits >> 16)) & 0xff];
+  if (slot.bits == bits) return slot.value;
   char buf[32];
   auto res = std::to_chars(buf, buf + sizeof(buf), f);
-  return std::strtod(std::string(buf, res.ptr).c_str(), nullptr);
+  double d = 0;
+  std::from_chars(buf, res.ptr, d);
+  slot = Slot{bits, d};
+  return d;
 }
 
 Value Value::Get(std::string_view key) const {
@@ -127,6 +144,15 @@ std::optional<bool> EqualValues(const Value& a, const Value& b) {
     }
     if (unknown) return std::nullopt;
     return true;
+  }
+  // The common kinds directly (what ValueKey equality means for them),
+  // without building two key strings per comparison.
+  switch (a.kind()) {
+    case Value::Kind::kBool: return a.as_bool() == b.as_bool();
+    case Value::Kind::kString: return a.as_string() == b.as_string();
+    case Value::Kind::kNode: return a.as_node().id == b.as_node().id;
+    case Value::Kind::kRel: return a.as_rel().id == b.as_rel().id;
+    default: break;
   }
   return ValueKey(a) == ValueKey(b);
 }

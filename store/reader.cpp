@@ -22,29 +22,46 @@ class ReaderImpl final : public Reader {
       snap_ = impl_.db->GetSnapshot();
       ro_.snapshot = snap_;
     }
-    std::string v;
-    Counters c;
-    if (impl_.db->Get(ro_, impl_.cf(kMeta), std::string(kMetaCounters), &v).ok()) {
-      (void)DecodeCounters(v, &c);
+    const uint64_t rocks_seq =
+        snap_ != nullptr ? snap_->GetSequenceNumber() : impl_.db->GetLatestSequenceNumber();
+    {
+      std::lock_guard<std::mutex> lock(impl_.reader_state_mu);
+      if (impl_.reader_state && impl_.reader_state->rocks_seq == rocks_seq) state_ = impl_.reader_state;
     }
-    last_seq_ = c.next_seq - 1;
+    if (!state_) {
+      auto st = std::make_shared<ReaderState>();
+      st->rocks_seq = rocks_seq;
+      std::string v;
+      Counters c;
+      if (impl_.db->Get(ro_, impl_.cf(kMeta), std::string(kMetaCounters), &v).ok()) {
+        (void)DecodeCounters(v, &c);
+      }
+      st->last_seq = c.next_seq - 1;
+      // Most graphs have no merges: one probe here spares a redirect lookup
+      // per entity read.
+      bool any = false;
+      Status s = Scan(kRedirects, "", [&](const rocksdb::Slice&, const rocksdb::Slice&) {
+        any = true;
+        return false;
+      });
+      st->no_redirects = !any && s.ok();
+      (void)Scan(kRetractions, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& val) {
+        if (k.size() == 8 && val.size() == 8) {
+          st->retractions[codec::GetU64(k.data())] = codec::GetU64(val.data());
+        }
+        return true;
+      });
+      state_ = st;
+      std::lock_guard<std::mutex> lock(impl_.reader_state_mu);
+      impl_.reader_state = state_;
+    }
+    last_seq_ = state_->last_seq;
+    no_redirects_ = state_->no_redirects;
     as_of_ = std::min(view_.as_of, last_seq_);
     latest_ = !view_.only_article.has_value() && view_.as_of >= last_seq_;
-    // Most graphs have no merges: one probe here spares a redirect lookup
-    // per entity read.
-    {
-      std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro_, impl_.cf(kRedirects)));
-      it->SeekToFirst();
-      no_redirects_ = !it->Valid() && it->status().ok();
-    }
-    (void)Scan(kRetractions, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& val) {
-      if (k.size() == 8 && val.size() == 8) {
-        retractions_[codec::GetU64(k.data())] = codec::GetU64(val.data());
-      }
-      return true;
-    });
   }
   ~ReaderImpl() override {
+    for (auto& pool : free_iters_) pool.clear();  // before their snapshot goes
     if (snap_ != nullptr) impl_.db->ReleaseSnapshot(snap_);
     --impl_.live_readers;
   }
@@ -110,7 +127,10 @@ class ReaderImpl final : public Reader {
       pid = *id;
     }
     Status inner;
-    FactRec rec;  // reused: its surface string keeps its buffer between facts
+    // Reused: their strings keep their buffers between facts, so a scan
+    // allocates nothing per fact.
+    FactRec rec;
+    Fact fact;
     auto visit_value = [&](FactId fid, std::string_view v) {
       if (!DecodeFact(v, &rec)) {
         inner = Status::Corruption("fact record " + std::to_string(fid));
@@ -121,8 +141,7 @@ class ReaderImpl final : public Reader {
         return true;
       }
       if (latest_ && rec.live_support == 0) return true;  // retracted everywhere
-      auto f = MakeFact(fid, rec);
-      return !f || fn(*f);
+      return !FillFact(fid, rec, &fact) || fn(fact);
     };
     rocksdb::PinnableSlice pinned;
     auto visit = [&](FactId fid) {
@@ -342,8 +361,8 @@ class ReaderImpl final : public Reader {
 
  private:
   bool RetractedInView(ArticleSeq seq) const {
-    auto it = retractions_.find(seq);
-    return it != retractions_.end() && it->second <= as_of_;
+    auto it = state_->retractions.find(seq);
+    return it != state_->retractions.end() && it->second <= as_of_;
   }
   // Does evidence / presence from article `seq` count in this view?
   bool Visible(ArticleSeq seq) const {
@@ -356,22 +375,36 @@ class ReaderImpl final : public Reader {
     return impl_.db->Get(ro_, impl_.cf(c), key, value).ok();
   }
 
+  // Prefix scans reuse this reader's iterators (one pool per column family;
+  // a scan started inside another scan's callback takes a second one):
+  // creating a RocksDB iterator builds a merging iterator over the memtables
+  // and every level, which cost more than the scan itself for short prefixes
+  // (a 1-hop, each step of a 2-hop). The iterators carry no upper bound (it
+  // cannot follow a reused iterator), so the loop checks the prefix itself.
   template <typename Fn>
   Status Scan(Cf c, const std::string& prefix, Fn&& fn) {
-    const std::string upper = PrefixEnd(prefix);
-    rocksdb::Slice upper_slice(upper);
-    rocksdb::ReadOptions ro = ro_;
-    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro, impl_.cf(c)));
+    auto& pool = free_iters_[c];
+    std::unique_ptr<rocksdb::Iterator> it;
+    if (pool.empty()) {
+      it.reset(impl_.db->NewIterator(ro_, impl_.cf(c)));
+    } else {
+      it = std::move(pool.back());
+      pool.pop_back();
+    }
     if (prefix.empty()) {
       it->SeekToFirst();
     } else {
       it->Seek(prefix);
     }
+    const rocksdb::Slice pre(prefix);
     for (; it->Valid(); it->Next()) {
-      if (!fn(it->key(), it->value())) break;
+      const rocksdb::Slice k = it->key();
+      if (!k.starts_with(pre)) break;
+      if (!fn(k, it->value())) break;
     }
-    return FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
+    Status s = FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
+    if (s.ok()) pool.push_back(std::move(it));
+    return s;
   }
 
   EntityId Canonical(EntityId id) {
@@ -386,14 +419,15 @@ class ReaderImpl final : public Reader {
     return id;
   }
 
-  std::optional<Entity> MakeEntity(EntityId id, const EntityRec& rec) {
+  // Takes the record's strings (the caller's record is spent).
+  std::optional<Entity> MakeEntity(EntityId id, EntityRec& rec) {
+    if (latest_ && rec.live_articles == 0) return std::nullopt;
     Entity e;
     e.id = id;
-    e.name = rec.name;
+    e.name = std::move(rec.name);
     e.type = rec.type;
-    e.aliases = rec.aliases;
+    e.aliases = std::move(rec.aliases);
     if (latest_) {
-      if (rec.live_articles == 0) return std::nullopt;
       e.mentions = rec.live_mentions;
       e.first_seen = rec.live_first_seen;
       return e;
@@ -417,13 +451,21 @@ class ReaderImpl final : public Reader {
 
   std::optional<Fact> MakeFact(FactId fid, const FactRec& rec) {
     Fact f;
+    if (!FillFact(fid, rec, &f)) return std::nullopt;
+    return f;
+  }
+
+  // Overwrites every field of *f (which may hold a previous fact); false when
+  // the fact is not visible in this view.
+  bool FillFact(FactId fid, const FactRec& rec, Fact* out) {
+    Fact& f = *out;
     f.id = fid;
     f.subject = rec.subject;
     f.object = rec.object;
     f.negated = rec.negated;
     f.modality = rec.modality;
     if (latest_) {
-      if (rec.live_support == 0) return std::nullopt;
+      if (rec.live_support == 0) return false;
       f.first_seen = rec.live_first_seen;
       f.support = static_cast<uint32_t>(rec.live_support);
       f.confidence = rec.live_confidence;
@@ -443,14 +485,14 @@ class ReaderImpl final : public Reader {
         }
         return true;
       });
-      if (agg.support == 0) return std::nullopt;
+      if (agg.support == 0) return false;
       f.first_seen = agg.first_seen;
       f.support = agg.support;
       f.confidence = agg.confidence;
       f.surface = std::move(agg.surface);
     }
     f.predicate = PredName(rec.pred);
-    return f;
+    return true;
   }
 
   // Term id <-> label pairs never change once written, so they are cached in
@@ -518,9 +560,10 @@ class ReaderImpl final : public Reader {
   ArticleSeq as_of_ = 0;
   bool latest_ = true;
   bool no_redirects_ = false;  // the snapshot has no redirects rows
-  std::map<ArticleSeq, ArticleSeq> retractions_;  // article seq -> retraction seq
+  std::shared_ptr<const ReaderState> state_;  // shared by readers of the same state
   std::unordered_map<PredId, std::string> pred_names_;
   std::map<ArticleSeq, std::string> article_ids_;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> free_iters_[kCfCount];  // see Scan
 };
 
 }  // namespace

@@ -83,6 +83,9 @@ struct StoreStats {
   uint64_t facts = 0;
   uint64_t evidence = 0;
   uint64_t disk_bytes = 0;          // size of the database directory
+  // kReadOnly stores: how many times NewReader caught up with the writer
+  // (it does only when the writer's files changed since). 0 for kReadWrite.
+  uint64_t catch_ups = 0;
 };
 
 class Reader;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,6 +19,18 @@ namespace kg::store {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
+// What every reader of one database state reads first (the counters'
+// last seq, whether any entity was merged, the retractions). A RocksDB
+// sequence number names one immutable state, so readers at the same sequence
+// number share one copy instead of re-reading it (two iterators and a Get,
+// a noticeable part of a short query).
+struct ReaderState {
+  uint64_t rocks_seq = 0;       // the RocksDB sequence number it was read at
+  ArticleSeq last_seq = 0;
+  bool no_redirects = false;    // no redirects rows: entity ids need no lookup
+  std::map<ArticleSeq, ArticleSeq> retractions;  // article seq -> retraction seq
+};
+
 class Store::Impl {
  public:
   ~Impl();
@@ -31,10 +44,18 @@ class Store::Impl {
   internal::Counters counters;         // guarded by write_mu
   mutable std::atomic<int> live_readers{0};
   mutable std::mutex catch_up_mu;
+  // kReadOnly, guarded by catch_up_mu: the writer's files as of the last
+  // catch-up (see NewReader), and how many catch-ups NewReader did.
+  mutable std::string primary_fingerprint;
+  mutable uint64_t catch_ups = 0;
   // Predicate term id <-> label, filled by readers (terms never change).
   mutable std::mutex terms_mu;
   mutable std::unordered_map<internal::PredId, std::string> pred_names;
   mutable std::unordered_map<std::string, internal::PredId> pred_ids;
+
+  // The ReaderState of the last reader made (see ReaderState).
+  mutable std::mutex reader_state_mu;
+  mutable std::shared_ptr<const ReaderState> reader_state;
 
   rocksdb::ColumnFamilyHandle* cf(internal::Cf c) const { return cfs[c].get(); }
 };

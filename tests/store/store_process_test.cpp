@@ -139,3 +139,99 @@ TEST_CASE("a read-only reader works while a writer process commits + and sees wh
   REQUIRE(s.ok());
   CHECK(s.value()->NewReader()->LastSeq() == 300);
 }
+
+namespace {
+
+// Child: open for writing, say 'y' on `out`, then commit article i for the
+// i-th byte read from `in` and answer 'c' after each; exit when `in` closes.
+[[noreturn]] void CommandedWriter(const std::string& path, int in, int out) {
+  auto s = Store::Open(path, OpenMode::kReadWrite);
+  char ok = s.ok() ? 'y' : 'n';
+  (void)!::write(out, &ok, 1);
+  if (!s.ok()) ::_exit(2);
+  char cmd = 0;
+  for (int i = 0; ::read(in, &cmd, 1) == 1; ++i) {
+    ArticleBuilder a = Numbered(i);
+    char done = s.value()->Commit(a.article(), a.text(), a.extraction()).ok() ? 'c' : 'e';
+    (void)!::write(out, &done, 1);
+  }
+  s.value().reset();
+  ::_exit(0);
+}
+
+}  // namespace
+
+TEST_CASE("a read-only store catches up with the writer only when the writer has written since") {
+  TempDir dir;
+  const std::string path = dir.str() + "/db";
+  { REQUIRE(Store::Open(path, OpenMode::kReadWrite).ok()); }
+  int to_child[2], from_child[2];
+  REQUIRE(::pipe(to_child) == 0);
+  REQUIRE(::pipe(from_child) == 0);
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+    CommandedWriter(path, to_child[0], from_child[1]);
+  }
+  ::close(to_child[0]);
+  ::close(from_child[1]);
+  char c = 0;
+  REQUIRE(::read(from_child[0], &c, 1) == 1);
+  REQUIRE(c == 'y');
+  auto commit = [&]() {
+    char go = 'g', done = 0;
+    REQUIRE(::write(to_child[1], &go, 1) == 1);
+    REQUIRE(::read(from_child[0], &done, 1) == 1);
+    REQUIRE(done == 'c');
+  };
+  auto opened = Store::Open(path, OpenMode::kReadOnly);
+  REQUIRE(opened.ok());
+  Store& ro = *opened.value();
+  auto catch_ups = [&]() { return ro.Stats().value().catch_ups; };
+
+  // Nothing written since the open: new readers do not catch up.
+  for (int i = 0; i < 3; ++i) CHECK(ro.NewReader()->LastSeq() == 0);
+  CHECK(catch_ups() == 0);
+
+  // One commit: the next reader catches up (once) and sees it.
+  commit();
+  CHECK(ro.NewReader()->LastSeq() == 1);
+  CHECK(catch_ups() == 1);
+  CHECK(ro.NewReader()->LastSeq() == 1);
+  CHECK(catch_ups() == 1);
+
+  // A reader alive during a commit keeps its state, and so does a second
+  // reader made meanwhile; once both are gone the next one catches up.
+  {
+    auto held = ro.NewReader();
+    commit();
+    CHECK(ro.NewReader()->LastSeq() == 1);
+    CHECK(held->LastSeq() == 1);
+  }
+  CHECK(catch_ups() == 1);
+  CHECK(ro.NewReader()->LastSeq() == 2);
+  CHECK(catch_ups() == 2);
+
+  // Several commits between readers: one catch-up sees them all.
+  commit();
+  commit();
+  commit();
+  auto r = ro.NewReader();
+  CHECK(r->LastSeq() == 5);
+  int entries = 0;
+  REQUIRE(r->ScanLog([&](const kg::store::LogEntry&) { return ++entries, true; }).ok());
+  CHECK(entries == 5);
+  r.reset();
+  CHECK(catch_ups() == 3);
+
+  ::close(to_child[1]);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  ::close(from_child[0]);
+  // The writer closed (its WAL flushed or removed): a reader still sees all five.
+  CHECK(ro.NewReader()->LastSeq() == 5);
+}

@@ -1,0 +1,68 @@
+// kg-query-loop: one query shape, run N times through query::RunQuery with
+// $a drawn like kg-bench-query's "uniform" start entities (uniformly among
+// the subjects of facts; 2000 names, fixed seed), p50 and p99 in µs. Small and quick, for back-to-back comparisons of two
+// builds on a loaded machine (kg-bench-query's weighted 1-hop alone takes
+// minutes there), and for `perf record`:
+//
+//   kg-query-loop DB 'MATCH (a {name: $a})-[r]->(b) RETURN type(r), b.name' 3000
+//
+// It uses only the public query and store API, so it also builds against
+// older commits: g++ -O2 -std=c++20 -I SRC bench/query/query_loop.cpp
+// BUILD/query/libkg_query.a BUILD/store/libkg_store.a BUILD/graph/libkg_graph.a -lrocksdb
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "query/engine.h"
+#include "store/store.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: kg-query-loop DB QUERY N   (QUERY uses $a, an entity name)\n");
+    return 2;
+  }
+  const std::string query = argv[2];
+  const int n = std::atoi(argv[3]);
+  auto opened = kg::store::Store::Open(argv[1], kg::store::OpenMode::kReadWrite);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  auto store = std::move(opened).value();
+  std::vector<std::string> names;
+  {
+    auto reader = store->NewReader();
+    std::vector<kg::EntityId> subjects;
+    (void)reader->ScanFacts({}, [&](const kg::Fact& f) {
+      subjects.push_back(f.subject);
+      return true;
+    });
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+    if (subjects.empty()) return 1;
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 2000; ++i) {
+      auto e = reader->GetEntity(subjects[std::uniform_int_distribution<size_t>(0, subjects.size() - 1)(rng)]);
+      names.push_back(e ? e->name : std::string());
+    }
+  }
+  std::vector<double> us;
+  uint64_t errors = 0;
+  for (int i = 0; i < n; ++i) {
+    kg::query::QueryOptions opt;
+    opt.timeout_seconds = 10;
+    opt.params = {{"a", kg::query::Value::String(names[static_cast<size_t>(i) % names.size()])}};
+    auto t0 = std::chrono::steady_clock::now();
+    auto rs = kg::query::RunQuery(*store, query, opt);
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    errors += rs.ok() ? 0 : 1;
+  }
+  std::sort(us.begin(), us.end());
+  std::printf("p50 %.1f p99 %.1f us, %llu errors\n", us[us.size() / 2], us[us.size() * 99 / 100],
+              static_cast<unsigned long long>(errors));
+  return errors == 0 ? 0 : 1;
+}
