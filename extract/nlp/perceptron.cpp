@@ -31,10 +31,43 @@ void LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
     const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
     entries_[j].w = q < 0 ? -mag : mag;
   }
+  dense_.clear();
+  if (num_classes <= kDenseClasses) BuildDense();
   s_keys_ = std::move(keys);
   s_counts_ = std::move(counts);
   s_classes_ = std::move(classes);
   s_q_ = std::move(qweights);
+}
+
+void LinearModel::BuildDense() {
+  dense_.assign(slots_.size(), DenseSlot{});
+  for (const Slot& s : slots_) {
+    if (s.key == 0) continue;
+    size_t slot = s.key & mask_;
+    while (dense_[slot].key != 0) slot = (slot + 1) & mask_;
+    dense_[slot].key = s.key;
+    for (uint32_t e = s.begin; e < s.begin + s.len; ++e) dense_[slot].w[entries_[e].cls] += entries_[e].w;
+  }
+  // The sparse table is no longer read; keep only the serialized form.
+  slots_ = std::vector<Slot>{Slot{}};
+  entries_.clear();
+  entries_.shrink_to_fit();
+}
+
+void LinearModel::OverrideWeights(const std::vector<float>& w) {
+  if (w.size() != s_classes_.size()) return;
+  if (dense_.empty()) {
+    for (size_t j = 0; j < w.size() && j < entries_.size(); ++j) entries_[j].w = w[j];
+    return;
+  }
+  size_t j = 0;
+  for (size_t i = 0; i < s_keys_.size(); ++i) {
+    size_t slot = s_keys_[i] & mask_;
+    while (dense_[slot].key != s_keys_[i]) slot = (slot + 1) & mask_;
+    DenseSlot& d = dense_[slot];
+    std::fill(std::begin(d.w), std::end(d.w), 0.0f);
+    for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j) d.w[std::min<int>(s_classes_[j], num_classes_ - 1)] += w[j];
+  }
 }
 
 void LinearModel::Save(ModelWriter& w) const {
@@ -153,7 +186,7 @@ void PerceptronTrainer::Update(const uint64_t* feats, size_t n, int cls, float d
   }
 }
 
-LinearModel PerceptronTrainer::Finalize(float prune) const {
+LinearModel PerceptronTrainer::Finalize(float prune, bool exact) const {
   // Averaged weights per (fingerprint, class), in fingerprint order so the
   // output bytes do not depend on hash-table layout. Distinct 64-bit keys
   // that share a fingerprint are merged by adding their weights.
@@ -210,6 +243,7 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
   std::vector<uint8_t> counts;
   std::vector<uint16_t> classes;
   std::vector<int8_t> q;
+  std::vector<float> exact_w;
   for (size_t i = 0; i < keys.size(); ++i) {
     uint8_t c = 0;
     for (const auto& [cls, a] : rows[i]) {
@@ -219,6 +253,7 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
                                 static_cast<long>(LinearModel::kLevels - 1));
       classes.push_back(cls);
       q.push_back(static_cast<int8_t>(a < 0 ? -(k + 1) : (k + 1)));
+      if (exact) exact_w.push_back(static_cast<float>(a));
       ++c;
     }
     if (c == 0) continue;
@@ -228,6 +263,7 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
   LinearModel m;
   m.Build(num_classes_, std::move(codebook), std::move(out_keys), std::move(counts),
           std::move(classes), std::move(q));
+  if (exact) m.OverrideWeights(exact_w);
   return m;
 }
 
