@@ -13,61 +13,61 @@ void LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
                         std::vector<int8_t> qweights) {
   num_classes_ = num_classes;
   codebook_ = std::move(codebook);
-  size_t cap = 16;
-  while (cap < keys.size() * 2) cap <<= 1;
-  mask_ = cap - 1;
-  slots_.assign(cap, Slot{});
-  entries_.resize(classes.size());
-  uint32_t pos = 0;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    size_t slot = keys[i] & mask_;
-    while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
-    slots_[slot] = Slot{keys[i], pos, counts[i]};
-    pos += counts[i];
-  }
-  for (size_t j = 0; j < classes.size(); ++j) {
-    entries_[j].cls = std::min<uint32_t>(classes[j], static_cast<uint32_t>(num_classes - 1));
-    const int q = qweights[j];
-    const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
-    entries_[j].w = q < 0 ? -mag : mag;
-  }
-  dense_.clear();
-  if (num_classes <= kDenseClasses) BuildDense();
   s_keys_ = std::move(keys);
   s_counts_ = std::move(counts);
   s_classes_ = std::move(classes);
   s_q_ = std::move(qweights);
+  size_t cap = 16;
+  while (cap < s_keys_.size() * 2) cap <<= 1;
+  mask_ = cap - 1;
+  std::vector<float> w(s_q_.size());
+  for (size_t j = 0; j < s_q_.size(); ++j) {
+    const int q = s_q_[j];
+    const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
+    w[j] = q < 0 ? -mag : mag;
+  }
+  if (num_classes <= kDenseClasses) {
+    slots_.assign(1, Slot{});
+    entries_.clear();
+    FillDense(w);
+    return;
+  }
+  dense_.clear();
+  slots_.assign(cap, Slot{});
+  entries_.resize(s_classes_.size());
+  uint32_t pos = 0;
+  for (size_t i = 0; i < s_keys_.size(); ++i) {
+    size_t slot = s_keys_[i] & mask_;
+    while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = Slot{s_keys_[i], pos, s_counts_[i]};
+    pos += s_counts_[i];
+  }
+  for (size_t j = 0; j < s_classes_.size(); ++j) {
+    entries_[j].cls = std::min<uint32_t>(s_classes_[j], static_cast<uint32_t>(num_classes - 1));
+    entries_[j].w = w[j];
+  }
 }
 
-void LinearModel::BuildDense() {
-  dense_.assign(slots_.size(), DenseSlot{});
-  for (const Slot& s : slots_) {
-    if (s.key == 0) continue;
-    size_t slot = s.key & mask_;
+void LinearModel::FillDense(const std::vector<float>& w) {
+  dense_.assign(mask_ + 1, DenseSlot{});
+  size_t j = 0;
+  for (size_t i = 0; i < s_keys_.size(); ++i) {
+    size_t slot = s_keys_[i] & mask_;
     while (dense_[slot].key != 0) slot = (slot + 1) & mask_;
-    dense_[slot].key = s.key;
-    for (uint32_t e = s.begin; e < s.begin + s.len; ++e) dense_[slot].w[entries_[e].cls] += entries_[e].w;
+    DenseSlot& d = dense_[slot];
+    d.key = s_keys_[i];
+    for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j)
+      d.w[std::min<int>(s_classes_[j], num_classes_ - 1)] += w[j];
   }
-  // The sparse table is no longer read; keep only the serialized form.
-  slots_ = std::vector<Slot>{Slot{}};
-  entries_.clear();
-  entries_.shrink_to_fit();
 }
 
 void LinearModel::OverrideWeights(const std::vector<float>& w) {
   if (w.size() != s_classes_.size()) return;
-  if (dense_.empty()) {
-    for (size_t j = 0; j < w.size() && j < entries_.size(); ++j) entries_[j].w = w[j];
+  if (!dense_.empty()) {
+    FillDense(w);
     return;
   }
-  size_t j = 0;
-  for (size_t i = 0; i < s_keys_.size(); ++i) {
-    size_t slot = s_keys_[i] & mask_;
-    while (dense_[slot].key != s_keys_[i]) slot = (slot + 1) & mask_;
-    DenseSlot& d = dense_[slot];
-    std::fill(std::begin(d.w), std::end(d.w), 0.0f);
-    for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j) d.w[std::min<int>(s_classes_[j], num_classes_ - 1)] += w[j];
-  }
+  for (size_t j = 0; j < w.size() && j < entries_.size(); ++j) entries_[j].w = w[j];
 }
 
 void LinearModel::Save(ModelWriter& w) const {

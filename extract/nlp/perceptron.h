@@ -93,7 +93,7 @@ class LinearModel {
     uint32_t begin = 0;
     uint32_t len = 0;
   };
-  void BuildDense();
+  void FillDense(const std::vector<float>& w);  // dense_ from the serialized form
   struct DenseSlot {
     uint32_t key = 0;
     float w[kDenseClasses] = {};
