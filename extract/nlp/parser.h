@@ -13,6 +13,7 @@
 // only when the buffer is empty, so every sentence gets exactly one root.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -29,6 +30,11 @@ class Parser {
   // Sets head and deprel of every token from form, upos and xpos.
   void Parse(Sentence& s) const;
 
+  // Selectional branching at parse time: how many low-margin alternatives of
+  // the greedy run are re-run (default 8; 0 = plain greedy parsing).
+  void set_branches(int k) { branches_ = k < 0 ? 0 : k; }
+  int branches() const { return branches_; }
+
   void Save(ModelWriter& w) const;
   bool Load(ModelReader& r);
 
@@ -37,6 +43,11 @@ class Parser {
     uint64_t seed = 1;
     int explore_from_epoch = 2;    // follow the model's (possibly wrong) actions from here
     double explore_prob = 0.9;
+    int dev_from_epoch = 1;   // with `dev`: evaluate after each epoch from here
+    bool dev_exact = false;   // with `dev`: also evaluate unquantized / unpruned weights
+    float prune = 0.5f;       // drop averaged weights below this magnitude
+    // Called with the log so far after each dev evaluation (then cleared).
+    std::function<void(const std::string&)> progress;
   };
   // `train` sentences carry gold heads/deprels and the tags the parser will see.
   // `dev`, if non-null, is parsed after each epoch and its LAS logged.
@@ -59,10 +70,11 @@ class Parser {
   static void Valid(const State& st, bool valid[3]);
   static void Apply(State& st, int action, int label);
   int BestLabel(const float* scores, bool root) const;
-  static void PrepareWords(const Sentence& s, Words* w);
+  void PrepareWords(const Sentence& s, Words* w) const;
 
   std::vector<std::string> labels_;  // label id -> deprel (possibly "a|b" lifted)
   int root_label_ = 0;
+  int branches_ = 8;
   LinearModel actions_;  // SHIFT, LEFT, RIGHT
   LinearModel labeler_;  // label ids
 };

@@ -13,28 +13,61 @@ void LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
                         std::vector<int8_t> qweights) {
   num_classes_ = num_classes;
   codebook_ = std::move(codebook);
-  size_t cap = 16;
-  while (cap < keys.size() * 2) cap <<= 1;
-  mask_ = cap - 1;
-  slots_.assign(cap, Slot{});
-  entries_.resize(classes.size());
-  uint32_t pos = 0;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    size_t slot = keys[i] & mask_;
-    while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
-    slots_[slot] = Slot{keys[i], pos, counts[i]};
-    pos += counts[i];
-  }
-  for (size_t j = 0; j < classes.size(); ++j) {
-    entries_[j].cls = std::min<uint32_t>(classes[j], static_cast<uint32_t>(num_classes - 1));
-    const int q = qweights[j];
-    const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
-    entries_[j].w = q < 0 ? -mag : mag;
-  }
   s_keys_ = std::move(keys);
   s_counts_ = std::move(counts);
   s_classes_ = std::move(classes);
   s_q_ = std::move(qweights);
+  size_t cap = 16;
+  while (cap < s_keys_.size() * 2) cap <<= 1;
+  mask_ = cap - 1;
+  std::vector<float> w(s_q_.size());
+  for (size_t j = 0; j < s_q_.size(); ++j) {
+    const int q = s_q_[j];
+    const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
+    w[j] = q < 0 ? -mag : mag;
+  }
+  if (num_classes <= kDenseClasses) {
+    slots_.assign(1, Slot{});
+    entries_.clear();
+    FillDense(w);
+    return;
+  }
+  dense_.clear();
+  slots_.assign(cap, Slot{});
+  entries_.resize(s_classes_.size());
+  uint32_t pos = 0;
+  for (size_t i = 0; i < s_keys_.size(); ++i) {
+    size_t slot = s_keys_[i] & mask_;
+    while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = Slot{s_keys_[i], pos, s_counts_[i]};
+    pos += s_counts_[i];
+  }
+  for (size_t j = 0; j < s_classes_.size(); ++j) {
+    entries_[j].cls = std::min<uint32_t>(s_classes_[j], static_cast<uint32_t>(num_classes - 1));
+    entries_[j].w = w[j];
+  }
+}
+
+void LinearModel::FillDense(const std::vector<float>& w) {
+  dense_.assign(mask_ + 1, DenseSlot{});
+  size_t j = 0;
+  for (size_t i = 0; i < s_keys_.size(); ++i) {
+    size_t slot = s_keys_[i] & mask_;
+    while (dense_[slot].key != 0) slot = (slot + 1) & mask_;
+    DenseSlot& d = dense_[slot];
+    d.key = s_keys_[i];
+    for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j)
+      d.w[std::min<int>(s_classes_[j], num_classes_ - 1)] += w[j];
+  }
+}
+
+void LinearModel::OverrideWeights(const std::vector<float>& w) {
+  if (w.size() != s_classes_.size()) return;
+  if (!dense_.empty()) {
+    FillDense(w);
+    return;
+  }
+  for (size_t j = 0; j < w.size() && j < entries_.size(); ++j) entries_[j].w = w[j];
 }
 
 void LinearModel::Save(ModelWriter& w) const {
@@ -153,7 +186,7 @@ void PerceptronTrainer::Update(const uint64_t* feats, size_t n, int cls, float d
   }
 }
 
-LinearModel PerceptronTrainer::Finalize(float prune) const {
+LinearModel PerceptronTrainer::Finalize(float prune, bool exact) const {
   // Averaged weights per (fingerprint, class), in fingerprint order so the
   // output bytes do not depend on hash-table layout. Distinct 64-bit keys
   // that share a fingerprint are merged by adding their weights.
@@ -210,6 +243,7 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
   std::vector<uint8_t> counts;
   std::vector<uint16_t> classes;
   std::vector<int8_t> q;
+  std::vector<float> exact_w;
   for (size_t i = 0; i < keys.size(); ++i) {
     uint8_t c = 0;
     for (const auto& [cls, a] : rows[i]) {
@@ -219,6 +253,7 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
                                 static_cast<long>(LinearModel::kLevels - 1));
       classes.push_back(cls);
       q.push_back(static_cast<int8_t>(a < 0 ? -(k + 1) : (k + 1)));
+      if (exact) exact_w.push_back(static_cast<float>(a));
       ++c;
     }
     if (c == 0) continue;
@@ -228,6 +263,7 @@ LinearModel PerceptronTrainer::Finalize(float prune) const {
   LinearModel m;
   m.Build(num_classes_, std::move(codebook), std::move(out_keys), std::move(counts),
           std::move(classes), std::move(q));
+  if (exact) m.OverrideWeights(exact_w);
   return m;
 }
 

@@ -34,6 +34,10 @@ class LinearModel {
   // batch of features are prefetched first and resolved afterwards, letting
   // the cache misses overlap.
   void Score(const uint64_t* feats, size_t n, float* scores) const {
+    if (!dense_.empty()) {
+      ScoreDense(feats, n, scores);
+      return;
+    }
     constexpr size_t kBatch = 64;
     uint32_t keys[kBatch];
     const Slot* found[kBatch];
@@ -69,12 +73,19 @@ class LinearModel {
   void Save(ModelWriter& w) const;
   bool Load(ModelReader& r);
 
+  // Models with at most kDenseClasses classes (the parser's transitions)
+  // keep every weight of a feature inside its hash slot: one cache miss per
+  // feature instead of two.
+  static constexpr int kDenseClasses = 3;
+
   static constexpr int kLevels = 127;  // magnitudes; code q in [-127,127], |q|-1 indexes them
 
   // Builds the table from sorted, distinct fingerprints with their entries.
   void Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
              std::vector<uint8_t> counts, std::vector<uint16_t> classes,
              std::vector<int8_t> qweights);
+  // Replaces the dequantized weights by `w` (same order as the entries).
+  void OverrideWeights(const std::vector<float>& w);
 
  private:
   struct Slot {
@@ -82,6 +93,36 @@ class LinearModel {
     uint32_t begin = 0;
     uint32_t len = 0;
   };
+  void FillDense(const std::vector<float>& w);  // dense_ from the serialized form
+  struct DenseSlot {
+    uint32_t key = 0;
+    float w[kDenseClasses] = {};
+  };
+  void ScoreDense(const uint64_t* feats, size_t n, float* scores) const {
+    constexpr size_t kBatch = 64;
+    uint32_t keys[kBatch];
+    for (size_t base = 0; base < n; base += kBatch) {
+      const size_t m = n - base < kBatch ? n - base : kBatch;
+      for (size_t i = 0; i < m; ++i) {
+        keys[i] = Fingerprint(feats[base + i]);
+        __builtin_prefetch(&dense_[keys[i] & mask_]);
+      }
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t key = keys[i];
+        size_t slot = key & mask_;
+        while (true) {
+          const DenseSlot& s = dense_[slot];
+          if (s.key == key) {
+            for (int c = 0; c < kDenseClasses; ++c) scores[c] += s.w[c];
+            break;
+          }
+          if (s.key == 0) break;
+          slot = (slot + 1) & mask_;
+        }
+      }
+    }
+  }
+  std::vector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
   int num_classes_ = 0;
   uint64_t mask_ = 0;
   std::vector<float> codebook_;
@@ -111,7 +152,9 @@ class PerceptronTrainer {
 
   // Averaged weights, quantized to the codebook; entries whose |weight| is
   // below `prune` (> 0) are dropped.
-  LinearModel Finalize(float prune) const;
+  // With `exact`, the returned model scores with the unquantized averaged
+  // weights (for measuring what quantization costs; Save still writes codes).
+  LinearModel Finalize(float prune, bool exact = false) const;
 
  private:
   // Scoring reads only the hot part (8 bytes per entry).

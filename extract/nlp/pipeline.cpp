@@ -98,6 +98,10 @@ void Pipeline::Annotate(Document& doc) const {
   }
 }
 
+void Pipeline::set_parser_branches(int k) { parser_->set_branches(k); }
+
+int Pipeline::parser_branches() const { return parser_->branches(); }
+
 std::string DefaultModelDir() {
   const char* env = std::getenv("KG_MODELS");
   if (env != nullptr && *env != '\0') return env;

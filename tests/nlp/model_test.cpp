@@ -4,6 +4,7 @@
 #include "extract/nlp/lemmatizer.h"
 #include "extract/nlp/model_io.h"
 #include "extract/nlp/parser.h"
+#include "extract/nlp/perceptron.h"
 #include "extract/nlp/pipeline.h"
 #include "extract/nlp/tagger.h"
 #include "extract/nlp/tokenizer.h"
@@ -126,4 +127,47 @@ TEST_CASE("parser: pseudo-projective lifting round trip", "[nlp][parser]") {
   Parser::Deprojectivize(heads, labels);
   CHECK(heads == std::vector<int>{2, 0, 2, 1});
   CHECK(labels[3] == "acl");
+}
+
+TEST_CASE("perceptron: 3-class models (weights in the slot) score like the general table",
+          "[nlp][model]") {
+  // The same updates on a 3-class and a 4-class trainer: the 3-class model
+  // uses the dense layout, the 4-class one the general table.
+  PerceptronTrainer t3(3), t4(4);
+  const uint64_t feats[][3] = {{11, 22, 33}, {22, 44, 55}, {11, 66, 77}, {88, 22, 99}};
+  for (int round = 0; round < 20; ++round)
+    for (int i = 0; i < 4; ++i) {
+      const int good = (i + round) % 3, bad = (i + 2 * round + 1) % 3;
+      for (PerceptronTrainer* t : {&t3, &t4}) {
+        t->Update(feats[i], 3, good, 1.0f);
+        if (bad != good) t->Update(feats[i], 3, bad, -0.75f);
+        t->Tick();
+      }
+    }
+  const LinearModel m3 = t3.Finalize(0.01f), m4 = t4.Finalize(0.01f);
+  const LinearModel e3 = t3.Finalize(0.01f, true), e4 = t4.Finalize(0.01f, true);
+  ModelWriter w("test");
+  m3.Save(w);
+  ModelReader r;
+  std::string err;
+  REQUIRE(r.OpenBytes(w.bytes(), "test", "mem", &err));
+  LinearModel back;
+  REQUIRE(back.Load(r));
+  const uint64_t probe[] = {11, 22, 33, 44, 55, 66, 77, 88, 99, 12345};
+  for (size_t n = 1; n <= std::size(probe); ++n) {
+    float s3[3] = {0, 0, 0}, s4[4] = {0, 0, 0, 0}, sb[3] = {0, 0, 0};
+    float x3[3] = {0, 0, 0}, x4[4] = {0, 0, 0, 0};
+    m3.Score(probe, n, s3);
+    m4.Score(probe, n, s4);
+    back.Score(probe, n, sb);
+    e3.Score(probe, n, x3);
+    e4.Score(probe, n, x4);
+    for (int c = 0; c < 3; ++c) {
+      CHECK(s3[c] == Approx(s4[c]).margin(1e-5));
+      CHECK(sb[c] == s3[c]);
+      CHECK(x3[c] == Approx(x4[c]).margin(1e-5));
+      // The 127-step codebook is within a few percent of the exact weights.
+      CHECK(s3[c] == Approx(x3[c]).epsilon(0.05).margin(0.05));
+    }
+  }
 }

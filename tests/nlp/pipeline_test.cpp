@@ -110,3 +110,18 @@ TEST_CASE("pipeline: Annotate keeps gold tokens and splits giant sentences", "[n
   CHECK(doc.sentences[0].tokens.size() == 700);
   CheckWellFormed(doc, /*bounded=*/false);
 }
+
+TEST_CASE("pipeline: greedy parsing can be chosen instead of branching", "[nlp][pipeline]") {
+  std::string err;
+  auto p = Pipeline::Load(DefaultModelDir(), &err);
+  REQUIRE(p);
+  CHECK(p->parser_branches() == 8);
+  p->set_parser_branches(0);
+  CHECK(p->parser_branches() == 0);
+  const Document d = p->Process("Vance's aides didn't attend the meeting in Ohio.");
+  REQUIRE(d.sentences.size() == 1);
+  CHECK(d.sentences[0].tokens[5].deprel == "root");
+  CheckWellFormed(d);
+  p->set_parser_branches(-3);
+  CHECK(p->parser_branches() == 0);
+}

@@ -63,7 +63,11 @@ void Flush(std::string& log) {
 
 int main(int argc, char** argv) {
   std::string out = "models", ewt, gum, wordnet, only;
-  int tagger_epochs = 10, parser_epochs = 15, folds = 4;
+  std::string parser_cache, dev_path;
+  int tagger_epochs = 10, parser_epochs = 15, folds = 4, dev_from = 1;
+  bool dev_exact = false;
+  double explore = 0.9;
+  float prune = 0.5f;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -75,10 +79,21 @@ int main(int argc, char** argv) {
     else if (a == "--tagger-epochs") tagger_epochs = std::stoi(next());
     else if (a == "--parser-epochs") parser_epochs = std::stoi(next());
     else if (a == "--folds") folds = std::stoi(next());
+    else if (a == "--parser-cache") parser_cache = next();
+    else if (a == "--dev") dev_path = next();
+    else if (a == "--dev-from") dev_from = std::stoi(next());
+    else if (a == "--dev-exact") dev_exact = true;
+    else if (a == "--explore") explore = std::stod(next());
+    else if (a == "--prune") prune = std::stof(next());
     else {
       std::cerr << "usage: kg-train --out DIR --ewt DIR [--gum DIR] [--wordnet DIR] "
                    "[--only tokenizer|tagger|lemma|parser] [--tagger-epochs N] "
-                   "[--parser-epochs N] [--folds K]\n";
+                   "[--parser-epochs N] [--folds K] [--parser-cache FILE] [--dev FILE "
+                   "[--dev-from N] [--dev-exact]] [--explore P] [--prune W]\n"
+                   "  --parser-cache: the jackknifed parser training set (CoNLL-U); read "
+                   "if it exists, else computed and written\n"
+                   "  --dev: gold CoNLL-U, tagged with DIR/tagger.bin, parsed after each "
+                   "parser epoch (UAS/LAS logged)\n";
       return 2;
     }
   }
@@ -127,29 +142,72 @@ int main(int argc, char** argv) {
     const auto t0 = Clock::now();
     // Jackknifed tags: the parser trains on tags like those it will see.
     std::vector<kg::nlp::Sentence> tagged;
-    tagged.reserve(train.size());
-    for (const auto* s : train) tagged.push_back(*s);
-    if (folds >= 2) {
-      for (int k = 0; k < folds; ++k) {
-        std::vector<const kg::nlp::Sentence*> part;
-        for (size_t i = 0; i < train.size(); ++i)
-          if (static_cast<int>(i % folds) != k) part.push_back(train[i]);
-        auto tg = kg::nlp::Tagger::Train(part, topt, nullptr);
-        for (size_t i = 0; i < train.size(); ++i)
-          if (static_cast<int>(i % folds) == k) {
-            kg::nlp::Sentence& s = tagged[i];
-            tg->Tag(s);
-            // Tag() overwrites feats; heads and labels stay gold.
-          }
-        std::cerr << "jackknife fold " << k + 1 << "/" << folds << " " << Seconds(t0) << " s\n";
+    kg::nlp::Document cached;
+    if (!parser_cache.empty() && std::ifstream(parser_cache).good()) {
+      if (!ReadFile(parser_cache, &cached)) return 1;
+      if (cached.sentences.size() != train.size()) {
+        std::cerr << "kg-train: " << parser_cache << " does not match the training set\n";
+        return 1;
+      }
+      tagged = std::move(cached.sentences);
+      std::cerr << "jackknifed tags read from " << parser_cache << "\n";
+    } else {
+      tagged.reserve(train.size());
+      for (const auto* s : train) tagged.push_back(*s);
+      if (folds >= 2) {
+        for (int k = 0; k < folds; ++k) {
+          std::vector<const kg::nlp::Sentence*> part;
+          for (size_t i = 0; i < train.size(); ++i)
+            if (static_cast<int>(i % folds) != k) part.push_back(train[i]);
+          auto tg = kg::nlp::Tagger::Train(part, topt, nullptr);
+          for (size_t i = 0; i < train.size(); ++i)
+            if (static_cast<int>(i % folds) == k) {
+              kg::nlp::Sentence& s = tagged[i];
+              tg->Tag(s);
+              // Tag() overwrites feats; heads and labels stay gold.
+            }
+          std::cerr << "jackknife fold " << k + 1 << "/" << folds << " " << Seconds(t0) << " s\n";
+        }
+      }
+      if (!parser_cache.empty()) {
+        kg::nlp::Document d;
+        d.sentences = tagged;
+        std::ofstream o(parser_cache, std::ios::binary);
+        kg::nlp::WriteConllu(d, o);
+      }
+    }
+    kg::nlp::Document dev_doc;
+    std::vector<const kg::nlp::Sentence*> dev;
+    if (!dev_path.empty()) {
+      if (!ReadFile(dev_path, &dev_doc)) return 1;
+      kg::nlp::Tagger tg;
+      kg::nlp::ModelReader r;
+      std::string err;
+      if (!r.Open(out + "/tagger.bin", "tagger", &err) || !tg.Load(r)) {
+        std::cerr << "kg-train: cannot load " << out << "/tagger.bin for --dev " << err << "\n";
+        return 1;
+      }
+      for (auto& s : dev_doc.sentences) {
+        std::vector<std::pair<int, std::string>> gold;
+        for (const auto& t : s.tokens) gold.emplace_back(t.head, t.deprel);
+        tg.Tag(s);
+        for (size_t i = 0; i < s.tokens.size(); ++i)
+          s.tokens[i].head = gold[i].first, s.tokens[i].deprel = gold[i].second;
+        dev.push_back(&s);
       }
     }
     std::vector<const kg::nlp::Sentence*> ptrain;
     for (const auto& s : tagged) ptrain.push_back(&s);
     kg::nlp::Parser::TrainOptions popt;
     popt.epochs = parser_epochs;
-    auto ps = kg::nlp::Parser::Train(ptrain, nullptr, popt, &log);
+    popt.dev_from_epoch = dev_from;
+    popt.dev_exact = dev_exact;
+    popt.explore_prob = explore;
+    popt.prune = prune;
+    popt.progress = [](const std::string& s) { std::cerr << s; };
+    auto ps = kg::nlp::Parser::Train(ptrain, dev.empty() ? nullptr : &dev, popt, &log);
     Flush(log);
+    if (!ps) return 1;
     if (!SaveModel(*ps, "parser", out + "/parser.bin")) return 1;
     std::cerr << "parser: " << Seconds(t0) << " s\n";
   }
