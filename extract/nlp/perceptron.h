@@ -98,8 +98,12 @@ class LinearModel {
     uint32_t key = 0;
     float w[kDenseClasses] = {};
   };
+  // Adds into a local kDenseClasses-wide sum and writes back only
+  // num_classes_ scores: `scores` may hold fewer than kDenseClasses floats
+  // (the tokenizer's 2-class models pass a float[2]).
   void ScoreDense(const uint64_t* feats, size_t n, float* scores) const {
     constexpr size_t kBatch = 64;
+    float sum[kDenseClasses] = {};
     uint32_t keys[kBatch];
     for (size_t base = 0; base < n; base += kBatch) {
       const size_t m = n - base < kBatch ? n - base : kBatch;
@@ -113,7 +117,7 @@ class LinearModel {
         while (true) {
           const DenseSlot& s = dense_[slot];
           if (s.key == key) {
-            for (int c = 0; c < kDenseClasses; ++c) scores[c] += s.w[c];
+            for (int c = 0; c < kDenseClasses; ++c) sum[c] += s.w[c];
             break;
           }
           if (s.key == 0) break;
@@ -121,6 +125,7 @@ class LinearModel {
         }
       }
     }
+    for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
   }
   std::vector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
   int num_classes_ = 0;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "extract/nlp/conllu.h"
 #include "extract/nlp/lemmatizer.h"
@@ -170,4 +171,24 @@ TEST_CASE("perceptron: 3-class models (weights in the slot) score like the gener
       CHECK(s3[c] == Approx(x3[c]).epsilon(0.05).margin(0.05));
     }
   }
+}
+
+TEST_CASE("perceptron: a 2-class model writes only its 2 scores", "[nlp][model]") {
+  // The tokenizer scores its 2-class models into a float[2] on the stack; the
+  // dense layout (up to 3 classes) once added a third score past it, which
+  // corrupted the stack now and then (a crash in Tokenize under ASLR).
+  PerceptronTrainer t2(2);
+  const uint64_t feats[] = {5, 6, 7};
+  for (int round = 0; round < 10; ++round) {
+    t2.Update(feats, 3, round % 2, 1.0f);
+    t2.Tick();
+  }
+  const LinearModel m2 = t2.Finalize(0.01f);
+  float buf[3] = {0, 0, 0};
+  const uint32_t guard = 0x7fa00001u;  // a signalling NaN: any float add changes its bits
+  std::memcpy(&buf[2], &guard, sizeof guard);
+  m2.Score(feats, 3, buf);
+  uint32_t after = 0;
+  std::memcpy(&after, &buf[2], sizeof after);
+  CHECK(after == guard);
 }
