@@ -90,6 +90,7 @@ void AddExtractCommand(CLI::App& app, GlobalOptions& g) {
   cmd->callback([opts, &g]() {
     extract::ExtractorOptions eo;
     eo.model_dir = g.models;
+    eo.parser_branches = g.parser_branches;
     eo.entities_only = opts->entities_only;
     auto ex = extract::MakeExtractor(eo);
     if (!ex.ok()) throw Fail("extract", ex.status().ToString(), ExitCodeFor(ex.status()));

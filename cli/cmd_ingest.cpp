@@ -103,6 +103,7 @@ void AddIngestCommand(CLI::App& app, GlobalOptions& g) {
     if (!opts->paths.empty()) {
       extract::ExtractorOptions eo;
       eo.model_dir = g.models;
+      eo.parser_branches = g.parser_branches;
       auto ex = extract::MakeExtractor(eo);
       if (!ex.ok()) throw Fail("ingest", ex.status().ToString(), ExitCodeFor(ex.status()));
       extractor = std::move(ex).value();

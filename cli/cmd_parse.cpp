@@ -48,6 +48,7 @@ void AddParseCommand(CLI::App& app, GlobalOptions& g) {
     std::string error;
     auto pipeline = nlp::Pipeline::Load(models, &error);
     if (!pipeline) throw Fail("parse", error);
+    if (g.parser_branches >= 0) pipeline->set_parser_branches(g.parser_branches);
     nlp::Document doc;
     if (opt->input == "conllu") {
       if (!nlp::ReadConllu(content, &doc, &error))

@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string db_path = "kg.db";   // --db, else $KG_DB, else ./kg.db
   std::string models;              // --models, else $KG_MODELS, else the built-in models/ dir
   bool quiet = false;              // --quiet: no progress bar, no summary chatter
+  int parser_branches = -1;        // --parser-branches K; -1 = the parser's default (8)
 };
 
 // Exit codes.

@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--models", g.models, "Directory of trained models (default: built-in, or $KG_MODELS)");
   app.add_flag("-q,--quiet", g.quiet, "No progress bar or summary");
+  app.add_option("--parser-branches", g.parser_branches,
+                 "Parser alternatives tried at its least certain steps (ingest, extract, parse): "
+                 "0 = greedy, about twice as fast, 1.2 LAS points lower (default 8)")
+      ->check(CLI::Range(0, 64));
   app.require_subcommand(1);
   app.fallthrough();
 
@@ -45,7 +49,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Our commands throw with kExitFailure/kExitUsage/kExitBusy; CLI11's own
+    // argument errors (105 for a failed check, ...) become kExitUsage.
+    const int rc = app.exit(e);
+    return rc > kg::cli::kExitBusy ? kg::cli::kExitUsage : rc;
   }
   return 0;
 }

@@ -523,6 +523,7 @@ Result<std::unique_ptr<Extractor>> MakeExtractor(const ExtractorOptions& options
     return Status::NotFound("NLP models: " + error);
   }
   if (pipeline == nullptr) impl->set_fallback_reason(error);
+  if (pipeline != nullptr && options.parser_branches >= 0) pipeline->set_parser_branches(options.parser_branches);
   impl->set_pipeline(std::move(pipeline));
 #else
   impl->set_fallback_reason("built without extract/nlp");

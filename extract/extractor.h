@@ -23,6 +23,9 @@ struct ExtractorOptions {
   // heuristic analysis (capitalised names, surface patterns; for development
   // and robustness tests only), false = MakeExtractor fails. Default false.
   bool allow_heuristic_fallback = false;
+  // The dependency parser's selectional-branching width (see
+  // nlp::Parser::set_branches): -1 = the parser's default (8), 0 = greedy.
+  int parser_branches = -1;
 };
 
 // An open-IE tuple (every clause, not only those between entities), in the

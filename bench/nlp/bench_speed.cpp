@@ -2,7 +2,8 @@
 // (tokenize + split + tag + lemmatize + parse) on the Reuters-21578 articles
 // (JSON lines with a "text" field), and peak resident memory.
 //
-//   kg-nlp-bench [--models DIR] [--limit N] [FILE.jsonl]
+//   kg-nlp-bench [--models DIR] [--limit N] [--branches K] [FILE.jsonl]
+//   (--branches: the parser's selectional-branching width, 0 = greedy)
 // FILE defaults to $KG_SHARED_DATA/news/reuters21578/articles.jsonl.
 #include <sys/resource.h>
 
@@ -39,10 +40,12 @@ long PeakRssKiB() {
 int main(int argc, char** argv) {
   std::string models = kg::nlp::DefaultModelDir(), file;
   size_t limit = 0;
+  int branches = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--models" && i + 1 < argc) models = argv[++i];
     else if (a == "--limit" && i + 1 < argc) limit = std::stoul(argv[++i]);
+    else if (a == "--branches" && i + 1 < argc) branches = std::stoi(argv[++i]);
     else file = a;
   }
   if (file.empty()) {
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
     std::cerr << "kg-nlp-bench: " << err << "\n";
     return 1;
   }
+  if (branches >= 0) p->set_parser_branches(branches);
   const double load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
   const long rss_after_load = PeakRssKiB();

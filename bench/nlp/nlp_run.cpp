@@ -1,6 +1,6 @@
 // kg-nlp-run: runs the NLP pipeline without the `kg` CLI (used by eval.sh).
 //
-//   kg-nlp-run [--models DIR] [--input text|conllu] FILE   -> CoNLL-U on stdout
+//   kg-nlp-run [--models DIR] [--input text|conllu] [--branches K] FILE   -> CoNLL-U on stdout
 //   kg-nlp-run --text FILE.conllu                          -> the raw text of a treebank
 //
 // --text prints the `# text` lines joined as ReadConllu does: sentences of a
@@ -17,15 +17,17 @@
 int main(int argc, char** argv) {
   std::string models = kg::nlp::DefaultModelDir(), input = "text", file;
   bool text_only = false;
+  int branches = -1;  // -1: the parser's default
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--models" && i + 1 < argc) models = argv[++i];
     else if (a == "--input" && i + 1 < argc) input = argv[++i];
     else if (a == "--text") text_only = true;
+    else if (a == "--branches" && i + 1 < argc) branches = std::stoi(argv[++i]);
     else file = a;
   }
   if (file.empty()) {
-    std::cerr << "usage: kg-nlp-run [--models DIR] [--input text|conllu] FILE | --text FILE\n";
+    std::cerr << "usage: kg-nlp-run [--models DIR] [--input text|conllu] [--branches K] FILE | --text FILE\n";
     return 2;
   }
   std::ifstream in(file, std::ios::binary);
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
       std::cerr << "kg-nlp-run: " << err << "\n";
       return 1;
     }
+    if (branches >= 0) p->set_parser_branches(branches);
     p->Annotate(doc);
     kg::nlp::WriteConllu(doc, std::cout);
     return 0;
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
     std::cerr << "kg-nlp-run: " << err << "\n";
     return 1;
   }
+  if (branches >= 0) p->set_parser_branches(branches);
   kg::nlp::WriteConllu(p->Process(content), std::cout);
   return 0;
 }

@@ -91,3 +91,21 @@ TEST_CASE("kg parse names a missing input file and fails", "[cli][parse]") {
   CHECK(r.status != 0);
   CHECK(r.err.find("no-such-file.txt") != std::string::npos);
 }
+
+TEST_CASE("kg --parser-branches chooses greedy or branching parses, checked as a usage error", "[cli][parse]") {
+  TempDir dir;
+  const std::string seed = std::string(KG_SOURCE_DIR) + "/examples/us-ukraine-rift.txt";
+  auto branching = RunKg(dir, "parse " + seed);
+  auto greedy = RunKg(dir, "--parser-branches 0 parse " + seed);
+  auto explicit8 = RunKg(dir, "--parser-branches 8 parse " + seed);
+  REQUIRE(branching.status == 0);
+  REQUIRE(greedy.status == 0);
+  REQUIRE(explicit8.status == 0);
+  CHECK(explicit8.out == branching.out);  // 8 is the default
+  // Same tokens, but the greedy parser attaches some words differently.
+  CHECK(WordLines(greedy.out).size() == WordLines(branching.out).size());
+  CHECK(greedy.out != branching.out);
+  auto bad = RunKg(dir, "--parser-branches 99 parse " + seed);
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--parser-branches") != std::string::npos);
+}
