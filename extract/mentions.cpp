@@ -224,27 +224,22 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
     if (n > 0 && s.tokens[0].head >= 0) a->has_tree = true;
     const std::vector<int>& tags = a->ner[si];
     a->token_mention[si].assign(n, -1);
-    // Gazetteer phrases over the sentence (bit 7: the phrase starts here).
-    std::vector<uint8_t> gaz;
-    if (ner != nullptr) {
-      std::vector<std::string> lower(n);
-      for (uint32_t q = 0; q < n; ++q) lower[q] = Lower(s.tokens[q].form);
-      gaz = ner->gazetteer().Match(lower);
-    }
-    // Length of the longest place/group phrase of the gazetteer starting at
-    // token q and ending by e ("united states" in "United States House of
-    // Representatives"), 0 if none.
-    auto place_prefix = [&](uint32_t q, uint32_t e) -> uint32_t {
+    // Length of the longest gazetteer phrase with some of `bits` that starts
+    // at token q and ends by e ("united states" in "United States House of
+    // Representatives"), 0 if none. Looked up only where a span or a title
+    // needs it, so untagged sentences cost nothing.
+    auto phrase_len = [&](uint32_t q, uint32_t e, uint8_t bits) -> uint32_t {
       if (ner == nullptr) return 0;
       uint32_t best = 0;
       std::string key;
-      for (uint32_t k = q; k < e && k < q + 6; ++k) {
+      for (uint32_t k = q; k < e && k < q + static_cast<uint32_t>(ner->gazetteer().max_tokens()); ++k) {
         if (k > q) key.push_back(' ');
         key += Lower(s.tokens[k].form);
-        if ((ner->gazetteer().Lookup(key) & 0x0C) != 0) best = k + 1 - q;
+        if ((ner->gazetteer().Lookup(key) & bits) != 0) best = k + 1 - q;
       }
       return best;
     };
+    auto place_prefix = [&](uint32_t q, uint32_t e) { return phrase_len(q, e, 0x0C); };
     // Named spans from IOB2.
     std::vector<size_t> sent_mentions;
     uint32_t resume = n;  // a span cut at a verb goes on as a new span here
@@ -257,9 +252,8 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
       // A span that starts inside a gazetteer phrase ("United" mistagged, then
       // "States President Donald Trump") starts where the phrase starts.
       uint32_t b = i;
-      while (b > 0 && !gaz.empty() && gaz[b] != 0 && (gaz[b] & 0x80) == 0 && gaz[b - 1] != 0 && tags[b - 1] == 0 &&
-             IsCap(s.tokens[b - 1].form)) {
-        --b;
+      for (uint32_t c = i; c > 0 && i - (c - 1) < 6 && tags[c - 1] == 0 && IsCap(s.tokens[c - 1].form); --c) {
+        if (phrase_len(c - 1, n, 0xFF) > i - (c - 1)) b = c - 1;
       }
       uint32_t j = i + 1;
       while (j < n && tags[j] == span_tag + 1) ++j;
