@@ -19,6 +19,18 @@ const NerTagger* Ner() {
   }();
   return ner.get();
 }
+
+// A name mention over tokens [b, e) of sentence `sent`, headed by its last word.
+void AddName(kg::extract::internal::Analysis* a, uint32_t sent, uint32_t b, uint32_t e, EntityType t) {
+  kg::extract::internal::MentionSpan m;
+  m.sent = sent;
+  m.b = b;
+  m.e = e;
+  m.head = e - 1;
+  m.type = t;
+  a->mentions.push_back(m);
+}
+
 const Lexicon& Lex() {
   static Lexicon lex = Lexicon::Load(std::string(KG_SOURCE_DIR) + "/models/lexicon.tsv");
   return lex;
@@ -187,15 +199,7 @@ TEST_CASE("one entity per name in an article even when the tagger typed it two w
                                "Samsung PROPN 2 nsubj | sued VERB 0 root | Apple PROPN 2 obj | . PUNCT 2 punct"});
   kg::extract::internal::Analysis a;
   a.doc = &doc;
-  auto name = [&](uint32_t sent, uint32_t b, EntityType t) {
-    kg::extract::internal::MentionSpan m;
-    m.sent = sent;
-    m.b = b;
-    m.e = b + 1;
-    m.head = b;
-    m.type = t;
-    a.mentions.push_back(m);
-  };
+  auto name = [&](uint32_t sent, uint32_t b, EntityType t) { AddName(&a, sent, b, b + 1, t); };
   name(0, 0, EntityType::kOrganization);
   name(0, 2, EntityType::kOrganization);
   name(1, 0, EntityType::kOrganization);
@@ -222,15 +226,7 @@ TEST_CASE("a known place does not grow into a longer name that is not a place", 
   gaz.Add("new york city", 0x04);
   kg::extract::internal::Analysis a;
   a.doc = &doc;
-  auto name = [&](uint32_t sent, uint32_t b, uint32_t e) {
-    kg::extract::internal::MentionSpan m;
-    m.sent = sent;
-    m.b = b;
-    m.e = e;
-    m.head = e - 1;
-    m.type = EntityType::kPlace;
-    a.mentions.push_back(m);
-  };
+  auto name = [&](uint32_t sent, uint32_t b, uint32_t e) { AddName(&a, sent, b, e, EntityType::kPlace); };
   name(0, 0, 2);
   name(1, 0, 1);
   name(2, 0, 3);

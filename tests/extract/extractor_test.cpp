@@ -35,6 +35,14 @@ bool HasFact(const kg::Extraction& x, const std::string& s, const std::string& p
   return false;
 }
 
+// True when the NLP models load; else prints the line ctest reads as a skip.
+bool ParserOrSkip() {
+  REQUIRE(Ex() != nullptr);
+  if (Ex()->uses_parser()) return true;
+  std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("without models MakeExtractor fails unless the fallback is allowed", "[extract]") {
@@ -96,11 +104,7 @@ TEST_CASE("mentions carry byte offsets of the words as written", "[extract]") {
 }
 
 TEST_CASE("seed article: the facts a reader writes down", "[extract][seed]") {
-  REQUIRE(Ex() != nullptr);
-  if (!Ex()->uses_parser()) {
-    std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
-    return;
-  }
+  if (!ParserOrSkip()) return;
   std::string text = Read(std::string(KG_SOURCE_DIR) + "/examples/us-ukraine-rift.txt");
   if (text.empty()) text = Read(std::string(KG_SOURCE_DIR) + "/../shared/examples/us-ukraine-rift.txt");
   REQUIRE_FALSE(text.empty());
@@ -111,11 +115,7 @@ TEST_CASE("seed article: the facts a reader writes down", "[extract][seed]") {
 }
 
 TEST_CASE("titles: a place before the title is the affiliation, a leading of is not the title", "[extract]") {
-  REQUIRE(Ex() != nullptr);
-  if (!Ex()->uses_parser()) {
-    std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
-    return;
-  }
+  if (!ParserOrSkip()) return;
   // Invented sentences in news style, not taken from any evaluation set.
   auto x = Ex()->Extract(
       "Lawmakers questioned the conduct of United States President Donald Trump on Monday. "
@@ -139,11 +139,7 @@ TEST_CASE("titles: a place before the title is the affiliation, a leading of is 
 }
 
 TEST_CASE("a lower-case verb inside a tagged name ends the name", "[extract]") {
-  REQUIRE(Ex() != nullptr);
-  if (!Ex()->uses_parser()) {
-    std::cout << "KG_SKIP: NLP models not usable: " << Ex()->fallback_reason() << "\n";
-    return;
-  }
+  if (!ParserOrSkip()) return;
   auto x = Ex()->Extract(
       "On Wednesday, the United States House of Representatives impeached President Donald Trump over complaints.");
   for (const auto& e : x.entities) CHECK(e.name.find("impeached") == std::string::npos);
