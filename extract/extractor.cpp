@@ -95,7 +95,16 @@ class ExtractorImpl final : public Extractor {
 class FactBuilder {
  public:
   FactBuilder(const Analysis& a, bool entities_only, Extraction* out)
-      : a_(a), entities_only_(entities_only), out_(out) {}
+      : a_(a), entities_only_(entities_only), out_(out), titled_affiliation_(a.mentions.size(), false) {
+    // Mentions that open a person's title ("U.S. Army" in "U.S. Army
+    // Secretary Dan Driscoll"), found once per article.
+    for (const MentionSpan& pm : a.mentions) {
+      if (pm.affiliation >= 0 && !pm.title.empty() && pm.type == EntityType::kPerson &&
+          static_cast<size_t>(pm.affiliation) < titled_affiliation_.size()) {
+        titled_affiliation_[static_cast<size_t>(pm.affiliation)] = true;
+      }
+    }
+  }
 
   // The entity or concept an argument head stands for.
   Side Resolve(uint32_t sent, int head) {
@@ -105,13 +114,7 @@ class FactBuilder {
     // An organisation that opens a person's title ("U.S. Army" in "U.S.
     // Army Secretary Dan Driscoll", parsed with "Army" as the head) stands
     // for the person when the name hangs below it; see the loop below.
-    bool titled_affiliation = false;
-    if (m >= 0) {
-      for (const MentionSpan& pm : a_.mentions) {
-        titled_affiliation = titled_affiliation || (pm.sent == sent && pm.affiliation == m && !pm.title.empty() &&
-                                                    pm.type == EntityType::kPerson);
-      }
-    }
+    const bool titled_affiliation = m >= 0 && titled_affiliation_[static_cast<size_t>(m)];
     if (m >= 0 && a_.mentions[static_cast<size_t>(m)].entity >= 0 && !titled_affiliation) {
       const MentionSpan& ms = a_.mentions[static_cast<size_t>(m)];
       return {ms.entity, true, ms.kind == Mention::Kind::kPronoun};
@@ -232,6 +235,7 @@ class FactBuilder {
   const Analysis& a_;
   bool entities_only_;
   Extraction* out_;
+  std::vector<bool> titled_affiliation_;  // per mention: opens a titled person's name
   std::unordered_map<std::string, int> concepts_;
   std::map<std::tuple<int, std::string, int, uint32_t, bool>, size_t> seen_;
 };
