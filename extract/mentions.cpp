@@ -145,6 +145,9 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
   // capitalised, with the class it got most often.
   a->ner.reserve(doc.sentences.size());
   std::unordered_map<std::string, std::array<int, kNerClasses>> name_classes;
+  // One-word names the tagger found after the first word of a sentence, where
+  // a capital is evidence of a name.
+  std::unordered_set<std::string> mid_sentence_names;
   for (const auto& s : doc.sentences) {
     a->ner.push_back(ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s));
     const auto& tags = a->ner.back();
@@ -159,6 +162,7 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         std::string key;
         for (size_t q = i; q < j; ++q) key += (q > i ? " " : "") + s.tokens[q].form;
         name_classes[key][static_cast<size_t>((tags[i] - 1) / 2)]++;
+        if (i > 0 && j - i == 1) mid_sentence_names.insert(key);
         // A person's surname alone names the person too ("Jobs").
         if (tags[i] == 1 && j - i >= 2 && IsCap(s.tokens[j - 1].form)) name_classes[s.tokens[j - 1].form][0]++;
       }
@@ -174,10 +178,15 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         // common nouns ("Jobs"); at the start of a sentence only proper nouns.
         if (tags[i] != 0 || !IsCap(s.tokens[i].form)) continue;
         const bool nounish = s.tokens[i].upos == "PROPN" || s.tokens[i].upos == "NOUN" || s.tokens[i].upos == "X";
-        if (!nounish) continue;
-        // At the start of a sentence a common noun is capitalised anyway:
-        // only a known person's surname counts there ("Jobs said ...").
-        if (i == 0 && s.tokens[i].upos != "PROPN") {
+        // At the start of a sentence any word is capitalised, and an unknown
+        // name there is often tagged a verb or adjective ("Boeing" as VBG):
+        // a word found as a name inside a sentence of this article counts
+        // whatever its POS, unless it is a word mostly written in lower case.
+        // Otherwise only a known person's surname counts there ("Jobs said").
+        const bool initial_name = i == 0 && mid_sentence_names.count(s.tokens[i].form) != 0 &&
+                                  (ner == nullptr || (ner->gazetteer().Lookup(Lower(s.tokens[i].form)) & 0x40) == 0);
+        if (!nounish && !initial_name) continue;
+        if (i == 0 && s.tokens[i].upos != "PROPN" && !initial_name) {
           auto it = name_classes.find(s.tokens[i].form);
           if (it == name_classes.end() || it->second[0] == 0) continue;
         }
@@ -304,6 +313,14 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
           while (nb + 2 < m.e + 1 && nb + 1 < m.e && Lower(s.tokens[nb].form) == "of") nb += 2;  // "of State"
           bool name_tail = nb < m.e;
           for (uint32_t q = nb; q < m.e; ++q) name_tail = name_tail && IsCap(s.tokens[q].form);
+          // In a span the tagger typed organisation or place, one word after
+          // a title word is part of the name ("General Motors", "United
+          // Nations General Assembly"), not a person, unless it is a known
+          // first name; a person after a title has two words or more there.
+          if (name_tail && m.type != EntityType::kPerson && m.e - nb == 1 &&
+              lex.first_name_gender.count(Lower(s.tokens[nb].form)) == 0) {
+            name_tail = false;
+          }
           if (name_tail) {
             // Prefix before the title run: an organisation/place of its own.
             uint32_t pe = m.b;

@@ -151,3 +151,29 @@ TEST_CASE("a lower-case verb inside a tagged name ends the name", "[extract]") {
   CHECK(trump);
   CHECK(house);
 }
+
+TEST_CASE("a sentence-initial word tagged a verb is a name when the article names it inside a sentence", "[extract]") {
+  if (!ParserOrSkip()) return;
+  // Invented company: our tagger reads the unknown sentence-initial "Harbing"
+  // as a verb (VBG); the same word inside the second sentence is a name.
+  auto x = Ex()->Extract("Harbing plans to cut jobs. On Monday the chief executive of Harbing, Tom Welk, said profits fell.");
+  int named = 0;
+  for (const auto& m : x.mentions) {
+    if (m.kind != kg::Mention::Kind::kName || m.entity < 0 || x.entities[m.entity].name != "Harbing") continue;
+    ++named;
+    if (m.begin == 0) CHECK(m.end == 7);
+  }
+  CHECK(named == 2);
+}
+
+TEST_CASE("one word after a title word inside an organisation name is not a person", "[extract]") {
+  if (!ParserOrSkip()) return;
+  auto x = Ex()->Extract("Shares of General Motors rose on Monday after the United Nations General Assembly voted.");
+  for (const auto& e : x.entities) {
+    CHECK(e.name != "Motors");
+    CHECK(e.name != "Assembly");
+    if (e.name == "General Motors" || e.name == "United Nations General Assembly") {
+      CHECK(e.type == kg::EntityType::kOrganization);
+    }
+  }
+}
