@@ -8,13 +8,11 @@
 //                [--iso /usr/share/iso-codes/json] [--zones /usr/share/zoneinfo/zone1970.tab]
 //                [--wordnet /usr/share/wordnet] [--epochs 8] [--seed 1]
 //                [--features N]   (NerTagger::kFeat* bits; models/train_ner.sh uses 1)
-//                [--jackknife K]  (train on UPOS from K taggers trained on the other folds)
 #include <algorithm>
 #include <cstdlib>
 #include <cctype>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -25,9 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/ner.h"
-#include "extract/nlp/conllu.h"
 #include "extract/nlp/pipeline.h"
-#include "extract/nlp/tagger.h"
 
 namespace {
 
@@ -74,69 +70,8 @@ std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>
   return out;
 }
 
-using PosById = std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>>;
-
-bool ReadConlluFile(const std::string& path, kg::nlp::Document* doc) {
-  std::ifstream in(path, std::ios::binary);
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string err;
-  if (!in.good() && s.empty()) err = "cannot read";
-  if (!err.empty() || !kg::nlp::ReadConllu(s, doc, &err)) {
-    std::cerr << "kg-train-ner: " << path << ": " << err << "\n";
-    return false;
-  }
-  return true;
-}
-
-// Jackknifed UPOS by sent_id: the sentences of `ud_path` split into `folds`
-// parts (sentence i in part i % folds), each part tagged by a POS tagger
-// trained, with the options models/train.sh uses, on the other parts plus all
-// of `extra_path` (GUM train). The NER model then trains on tags as good as
-// the ones our tagger gives at run time, not on gold ones. Deterministic.
-PosById JackknifePos(const std::string& ud_path, const std::string& extra_path, int folds) {
-  PosById out;
-  kg::nlp::Document ud, extra;
-  if (!ReadConlluFile(ud_path, &ud)) return out;
-  if (!extra_path.empty() && !ReadConlluFile(extra_path, &extra)) return out;
-  std::vector<std::string> ids;
-  {
-    std::ifstream in(ud_path);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("# sent_id = ", 0) == 0) ids.push_back(line.substr(12));
-    }
-  }
-  if (ids.size() != ud.sentences.size()) {
-    std::cerr << "kg-train-ner: " << ud_path << ": " << ids.size() << " sent_ids for " << ud.sentences.size()
-              << " sentences\n";
-    return out;
-  }
-  kg::nlp::Tagger::TrainOptions topt;  // the defaults kg-train uses for models/tagger.bin
-  for (int k = 0; k < folds; ++k) {
-    std::vector<const kg::nlp::Sentence*> part;
-    for (size_t i = 0; i < ud.sentences.size(); ++i) {
-      if (static_cast<int>(i % static_cast<size_t>(folds)) != k) part.push_back(&ud.sentences[i]);
-    }
-    for (const auto& s : extra.sentences) part.push_back(&s);
-    auto tg = kg::nlp::Tagger::Train(part, topt, nullptr);
-    size_t same = 0, all = 0;
-    for (size_t i = static_cast<size_t>(k); i < ud.sentences.size(); i += static_cast<size_t>(folds)) {
-      kg::nlp::Sentence s = ud.sentences[i];
-      tg->Tag(s);
-      auto& v = out[ids[i]];
-      for (size_t t = 0; t < s.tokens.size(); ++t) {
-        v.emplace_back(s.tokens[t].form, s.tokens[t].upos);
-        same += s.tokens[t].upos == ud.sentences[i].tokens[t].upos ? 1 : 0;
-        ++all;
-      }
-    }
-    std::cerr << "jackknife fold " << k + 1 << "/" << folds << ": UPOS accuracy "
-              << (all ? 100.0 * static_cast<double>(same) / static_cast<double>(all) : 0) << "\n";
-  }
-  return out;
-}
-
-std::vector<NerTagger::Example> ReadIob2(const std::string& path, const PosById& pos) {
+std::vector<NerTagger::Example> ReadIob2(const std::string& path, const std::string& ud_path) {
+  auto pos = ud_path.empty() ? decltype(ReadUdPos("")){} : ReadUdPos(ud_path);
   std::vector<NerTagger::Example> out;
   std::ifstream in(path);
   std::string line, id;
@@ -614,43 +549,7 @@ int main(int argc, char** argv) {
     AddCaseStats(tagger.mutable_gazetteer(), conllus);
   }
   std::cerr << "gazetteer: " << tagger.gazetteer().size() << " phrases\n";
-  // --jackknife K: POS from taggers retrained per fold (see JackknifePos)
-  // instead of gold POS; needs --ud (and uses --gum as extra tagger data).
-  PosById train_pos;
-  if (opt.count("--ud") && opt.count("--jackknife") && std::stoi(opt["--jackknife"]) >= 2) {
-    // --pos-cache FILE: the jackknifed tags (sent_id, then form/UPOS pairs),
-    // read if the file exists, else computed and written.
-    std::string cache = opt.count("--pos-cache") ? opt["--pos-cache"] : "";
-    std::ifstream cin_(cache);
-    if (!cache.empty() && cin_) {
-      std::string line;
-      while (std::getline(cin_, line)) {
-        auto f = Split(line, '\t');
-        auto& v = train_pos[f[0]];
-        for (size_t k = 1; k + 1 < f.size(); k += 2) v.emplace_back(f[k], f[k + 1]);
-      }
-    } else {
-      train_pos = JackknifePos(opt["--ud"], opt.count("--gum") ? opt["--gum"] : "", std::stoi(opt["--jackknife"]));
-      if (!cache.empty()) {
-        std::map<std::string, std::vector<std::pair<std::string, std::string>>> sorted(train_pos.begin(), train_pos.end());
-        std::ofstream o(cache);
-        for (const auto& [id, v] : sorted) {
-          o << id;
-          for (const auto& [form, upos] : v) o << '\t' << form << '\t' << upos;
-          o << '\n';
-        }
-      }
-    }
-    if (train_pos.empty()) return 1;
-  } else if (opt.count("--ud")) {
-    train_pos = ReadUdPos(opt["--ud"]);
-  }
-  auto train = ReadIob2(opt["--uner"], train_pos);
-  // --mix-gold 1: the training sentences once more with gold POS.
-  if (opt.count("--mix-gold") && opt.count("--ud") && opt["--mix-gold"] == "1") {
-    auto gold = ReadIob2(opt["--uner"], ReadUdPos(opt["--ud"]));
-    for (auto& e : gold) train.push_back(std::move(e));
-  }
+  auto train = ReadIob2(opt["--uner"], opt.count("--ud") ? opt["--ud"] : "");
   // --annotate MODEL_DIR: POS from our own tagger instead of gold, so that
   // training sees the tags it will see at run time.
   auto annotate = [&](std::vector<NerTagger::Example>& data) {
@@ -720,7 +619,7 @@ int main(int argc, char** argv) {
   if (opt.count("--features")) tagger.set_feature_set(static_cast<uint32_t>(std::stoul(opt["--features"])));
   tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
   if (opt.count("--dev")) {
-    auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? ReadUdPos(opt["--ud-dev"]) : PosById{});
+    auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");
     annotate(dev);
     std::cerr << "dev F1 (PER/ORG/LOC exact span, gold POS): " << EvalF1(tagger, dev) * 100 << "\n";
   }
