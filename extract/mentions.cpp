@@ -740,6 +740,16 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazett
         kept_gender.push_back(a->gender[e]);
       } else {
         LocalEntity& k = kept[static_cast<size_t>(target)];
+        // A one-word "place" the gazetteer does not know as a place, written
+        // the same as an organisation of the article (a one-word "person"
+        // retyped above) is that organisation: places in news are mostly
+        // known ones, while the tagger gives an unknown one-word company name
+        // every type ("Boeing" tagged LOC twice and PER once).
+        if (k.type == EntityType::kPlace && le.type == EntityType::kOrganization && k.names.size() == 1 &&
+            Words(k.names[0]).size() == 1 && gazetteer != nullptr &&
+            (gazetteer->Lookup(Lower(k.names[0])) & 0x04) == 0) {
+          k.type = EntityType::kOrganization;
+        }
         for (auto& nm : le.names) {
           if (std::find(k.names.begin(), k.names.end(), nm) == k.names.end()) k.names.push_back(std::move(nm));
         }

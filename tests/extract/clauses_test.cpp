@@ -213,6 +213,34 @@ TEST_CASE("one entity per name in an article even when the tagger typed it two w
   CHECK(a.gender.size() == a.entities.size());
 }
 
+TEST_CASE("an unknown one-word place written like an organisation of the article is that organisation", "[extract]") {
+  // The tagger typed an unknown company "Zorvane" a place twice and a person
+  // once: the lone "person" becomes an organisation and the name one entity,
+  // typed an organisation since the gazetteer does not know it as a place. A
+  // known place ("Paris") typed both ways stays a place.
+  auto doc = kg::test::Parsed({"Zorvane PROPN 2 nsubj | sued VERB 0 root | Paris PROPN 2 obj | . PUNCT 2 punct",
+                               "Paris PROPN 2 nsubj | fined VERB 0 root | Zorvane PROPN 2 obj | . PUNCT 2 punct",
+                               "Zorvane PROPN 2 nsubj | left VERB 0 root | Paris PROPN 2 obj | . PUNCT 2 punct"});
+  kg::extract::Gazetteer gaz;
+  gaz.Add("paris", 0x04);
+  kg::extract::internal::Analysis a;
+  a.doc = &doc;
+  auto name = [&](uint32_t sent, uint32_t b, EntityType t) { AddName(&a, sent, b, b + 1, t); };
+  name(0, 0, EntityType::kPlace);
+  name(0, 2, EntityType::kPlace);
+  name(1, 0, EntityType::kPlace);
+  name(1, 2, EntityType::kPlace);
+  name(2, 0, EntityType::kPerson);
+  name(2, 2, EntityType::kOrganization);
+  a.token_mention = {{0, -1, 1, -1}, {2, -1, 3, -1}, {4, -1, 5, -1}};
+  kg::extract::internal::ResolveCoreference(Lex(), &a, &gaz);
+  REQUIRE(a.entities.size() == 2);
+  CHECK(a.mentions[0].entity == a.mentions[4].entity);
+  CHECK(a.entities[static_cast<size_t>(a.mentions[0].entity)].type == EntityType::kOrganization);
+  CHECK(a.mentions[1].entity == a.mentions[5].entity);
+  CHECK(a.entities[static_cast<size_t>(a.mentions[1].entity)].type == EntityType::kPlace);
+}
+
 TEST_CASE("a known place does not grow into a longer name that is not a place", "[extract]") {
   // "U.S. Constitution" typed a place by the tagger must not swallow "U.S.";
   // "New York" and "New York City" (both known places) still join.
