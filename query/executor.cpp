@@ -80,6 +80,31 @@ class Ctx {
     if (!entities_.count(e.id)) entities_.emplace(e.id, std::make_shared<const Entity>(e));
   }
 
+  // Name and type of entities as the index rows of scanned facts carry them
+  // (store::FactEnds), so that reading n.name or n.type, or checking a label,
+  // needs no entity lookup. Names and types hold in every view.
+  struct Brief {
+    std::string name;
+    EntityType type = EntityType::kMisc;
+  };
+  void NoteBrief(EntityId id, std::string_view name, EntityType type) {
+    if (name.empty()) return;  // not known to the row
+    auto [it, inserted] = briefs_.try_emplace(id);
+    if (inserted) {
+      it->second.name.assign(name);
+      it->second.type = type;
+    }
+  }
+  // The node's type, from the loaded entity, a brief, or a lookup.
+  EntityType TypeOf(const NodeValue& n) {
+    if (n.entity) return n.entity->type;
+    if (auto it = briefs_.find(n.id); it != briefs_.end()) return it->second.type;
+    return Load(n.id)->type;
+  }
+  // A node property; name and type come from a brief when the node is not
+  // loaded, every other property loads it.
+  Value Property(const NodeValue& n, std::string_view key);
+
   NodeValue LoadedNode(const NodeValue& n) {
     if (n.entity) return n;
     return NodeValue{n.id, Load(n.id)};
@@ -119,6 +144,7 @@ class Ctx {
 
  private:
   std::unordered_map<EntityId, std::shared_ptr<const Entity>> entities_;
+  std::unordered_map<EntityId, Brief> briefs_;
 };
 
 // ---------------------------------------------------------------- expressions
@@ -135,6 +161,16 @@ Value NodeProperty(const Entity& e, std::string_view key) {
   if (key == "first_seen") return Value::Int(static_cast<int64_t>(e.first_seen));
   if (key == "id") return Value::Int(static_cast<int64_t>(e.id));
   return Value::Null();
+}
+
+Value Ctx::Property(const NodeValue& n, std::string_view key) {
+  if (!n.entity && (key == "name" || key == "type")) {
+    if (auto it = briefs_.find(n.id); it != briefs_.end()) {
+      if (key == "name") return Value::String(it->second.name);
+      return Value::String(std::string(EntityTypeName(it->second.type)));
+    }
+  }
+  return NodeProperty(*LoadedNode(n).entity, key);
 }
 
 Value RelProperty(Ctx& ctx, const Fact& f, std::string_view key) {
@@ -184,7 +220,7 @@ class Evaluator {
       case BExpr::Kind::kProperty: {
         Value obj = Eval(*e.args[0], row, aggs);
         switch (obj.kind()) {
-          case Value::Kind::kNode: return NodeProperty(*ctx_.LoadedNode(obj.as_node()).entity, e.name);
+          case Value::Kind::kNode: return ctx_.Property(obj.as_node(), e.name);
           case Value::Kind::kRel: return RelProperty(ctx_, obj.as_rel(), e.name);
           case Value::Kind::kMap: return obj.Get(e.name);
           default: return Value::Null();
@@ -219,7 +255,7 @@ class Evaluator {
       case BExpr::Kind::kHasLabel: {
         Value v = Eval(*e.args[0], row, aggs);
         if (v.kind() != Value::Kind::kNode) return Value::Null();
-        EntityType t = ctx_.LoadedNode(v.as_node()).entity->type;
+        EntityType t = ctx_.TypeOf(v.as_node());
         return Value::Bool(std::find(e.types.begin(), e.types.end(), t) != e.types.end());
       }
     }
@@ -566,10 +602,12 @@ class MatchOp : public Operator {
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) return false;
     }
     if (n.types.empty() && n.properties.empty()) return true;
-    auto e = ctx_.Load(id);
-    if (!n.types.empty() && std::find(n.types.begin(), n.types.end(), e->type) == n.types.end()) return false;
+    const NodeValue node{id, nullptr};
+    if (!n.types.empty() && std::find(n.types.begin(), n.types.end(), ctx_.TypeOf(node)) == n.types.end()) {
+      return false;
+    }
     for (const auto& [key, expr] : n.properties) {
-      auto eq = EqualValues(NodeProperty(*e, key), eval_.Eval(*expr, row));
+      auto eq = EqualValues(ctx_.Property(node, key), eval_.Eval(*expr, row));
       if (!eq || !*eq) return false;
     }
     return true;
@@ -614,8 +652,13 @@ class MatchOp : public Operator {
         p.object = from;
         p.subject = other;
       }
-      ctx_.Check(ctx_.reader.ScanFacts(p, [&](const Fact& f) {
+      ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
+        if (outgoing) {
+          ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
+        } else {
+          ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
+        }
         // Both directions: a self-loop would come twice.
         if (!outgoing && dir == Direction::kBoth && f.subject == f.object) return true;
         cont = fn(f, outgoing ? f.object : f.subject);
@@ -688,8 +731,10 @@ class MatchOp : public Operator {
     for (const auto& type : r.types) {
       store::TriplePattern p;
       p.predicate = type;
-      ctx_.Check(ctx_.reader.ScanFacts(p, [&](const Fact& f) {
+      ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
+        ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
+        ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
         if (Used(f.id) || !RelOk(r, f, row)) return true;
         for (int orient = 0; orient < 2 && cont; ++orient) {
           if (orient == 0 && r.direction == Direction::kIn) continue;

@@ -117,6 +117,15 @@ class ReaderImpl final : public Reader {
   }
 
   Status ScanFacts(const TriplePattern& p, const std::function<bool(const Fact&)>& fn) override {
+    return ScanFactsImpl(p, [&](const Fact& f, const FactEnds&) { return fn(f); });
+  }
+  Status ScanFactsWithEnds(const TriplePattern& p,
+                           const std::function<bool(const Fact&, const FactEnds&)>& fn) override {
+    return ScanFactsImpl(p, fn);
+  }
+
+  template <typename Fn>
+  Status ScanFactsImpl(const TriplePattern& p, Fn&& fn) {
     std::optional<EntityId> subj, obj;
     if (p.subject) subj = Canonical(*p.subject);
     if (p.object) obj = Canonical(*p.object);
@@ -131,7 +140,9 @@ class ReaderImpl final : public Reader {
     // allocates nothing per fact.
     FactRec rec;
     Fact fact;
-    auto visit_value = [&](FactId fid, std::string_view v) {
+    FactEnds ends;
+    const FactEnds no_ends;
+    auto visit_value = [&](FactId fid, std::string_view v, const FactEnds& e) {
       if (!DecodeFact(v, &rec)) {
         inner = Status::Corruption("fact record " + std::to_string(fid));
         return false;
@@ -141,22 +152,28 @@ class ReaderImpl final : public Reader {
         return true;
       }
       if (latest_ && rec.live_support == 0) return true;  // retracted everywhere
-      return !FillFact(fid, rec, &fact) || fn(fact);
+      return !FillFact(fid, rec, &fact) || fn(fact, e);
     };
     rocksdb::PinnableSlice pinned;
-    auto visit = [&](FactId fid) {
+    auto visit = [&](FactId fid, const FactEnds& e) {
       pinned.Reset();
       if (!impl_.db->Get(ro_, impl_.cf(kFacts), codec::U64Key(fid), &pinned).ok()) return true;
-      return visit_value(fid, std::string_view(pinned.data(), pinned.size()));
+      return visit_value(fid, std::string_view(pinned.data(), pinned.size()), e);
     };
-    // Index rows carry a copy of the fact record (schema 2), exact for the
-    // latest view; other views read the record and recompute from evidence
-    // anyway, and an empty value (a row written before its record) falls back.
+    // Index rows carry a copy of the fact record and its ends' names and
+    // types (schema 3). The record is exact for the latest view; other views
+    // read the record and recompute from evidence anyway, but names and types
+    // hold in every view. An empty value (a row written before its record)
+    // falls back.
     auto by_key = [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
       if (k.size() < 8) return true;
       const FactId fid = codec::GetU64(k.data() + k.size() - 8);
-      if (latest_ && !v.empty()) return visit_value(fid, std::string_view(v.data(), v.size()));
-      return visit(fid);
+      const std::string_view value(v.data(), v.size());
+      EndView s, o;
+      const bool has_ends = !value.empty() && DecodeIndexEnds(value, &s, &o);
+      if (has_ends) ends = FactEnds{s.name, o.name, s.type, o.type};
+      if (latest_ && !value.empty()) return visit_value(fid, value, has_ends ? ends : no_ends);
+      return visit(fid, has_ends ? ends : no_ends);
     };
 
     Status s;
@@ -164,7 +181,7 @@ class ReaderImpl final : public Reader {
       // Only that article's facts can be visible: walk its contributions.
       std::string prefix = codec::U64Key(*view_.only_article) + "f";
       s = Scan(kContrib, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
-        return k.size() != 17 || visit(codec::GetU64(k.data() + 9));
+        return k.size() != 17 || visit(codec::GetU64(k.data() + 9), no_ends);
       });
     } else if (subj) {
       std::string prefix;
@@ -191,7 +208,7 @@ class ReaderImpl final : public Reader {
     } else {
       s = Scan(kFacts, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
         return k.size() != 8 ||
-               visit_value(codec::GetU64(k.data()), std::string_view(v.data(), v.size()));
+               visit_value(codec::GetU64(k.data()), std::string_view(v.data(), v.size()), no_ends);
       });
     }
     return inner.ok() ? s : inner;
