@@ -84,21 +84,29 @@ class Ctx {
   // (store::FactEnds), so that reading n.name or n.type, or checking a label,
   // needs no entity lookup. Names and types hold in every view.
   struct Brief {
+    EntityId id = 0;  // 0: empty (entity ids start at 1)
     std::string name;
     EntityType type = EntityType::kMisc;
   };
+  // A direct-mapped cache (slot = id mod size): noting costs a string copy
+  // into a reused buffer and no allocation; a collision only evicts, and a
+  // missing brief falls back to loading the entity.
   void NoteBrief(EntityId id, std::string_view name, EntityType type) {
     if (name.empty()) return;  // not known to the row
-    auto [it, inserted] = briefs_.try_emplace(id);
-    if (inserted) {
-      it->second.name.assign(name);
-      it->second.type = type;
-    }
+    Brief& b = briefs_[id % kBriefs];
+    if (b.id == id) return;
+    b.id = id;
+    b.name.assign(name);
+    b.type = type;
+  }
+  const Brief* FindBrief(EntityId id) const {
+    const Brief& b = briefs_[id % kBriefs];
+    return b.id == id ? &b : nullptr;
   }
   // The node's type, from the loaded entity, a brief, or a lookup.
   EntityType TypeOf(const NodeValue& n) {
     if (n.entity) return n.entity->type;
-    if (auto it = briefs_.find(n.id); it != briefs_.end()) return it->second.type;
+    if (const Brief* b = FindBrief(n.id)) return b->type;
     return Load(n.id)->type;
   }
   // A node property; name and type come from a brief when the node is not
@@ -144,7 +152,8 @@ class Ctx {
 
  private:
   std::unordered_map<EntityId, std::shared_ptr<const Entity>> entities_;
-  std::unordered_map<EntityId, Brief> briefs_;
+  static constexpr size_t kBriefs = 256;
+  std::vector<Brief> briefs_ = std::vector<Brief>(kBriefs);
 };
 
 // ---------------------------------------------------------------- expressions
@@ -165,9 +174,9 @@ Value NodeProperty(const Entity& e, std::string_view key) {
 
 Value Ctx::Property(const NodeValue& n, std::string_view key) {
   if (!n.entity && (key == "name" || key == "type")) {
-    if (auto it = briefs_.find(n.id); it != briefs_.end()) {
-      if (key == "name") return Value::String(it->second.name);
-      return Value::String(std::string(EntityTypeName(it->second.type)));
+    if (const Brief* b = FindBrief(n.id)) {
+      if (key == "name") return Value::String(b->name);
+      return Value::String(std::string(EntityTypeName(b->type)));
     }
   }
   return NodeProperty(*LoadedNode(n).entity, key);
@@ -774,6 +783,10 @@ class MatchOp : public Operator {
     Value& rel_slot = row[static_cast<size_t>(s.rel->slot)];
     std::shared_ptr<Fact> holder;
     return ForEachAdjacent(from, s.rel->types, s.direction, target, [&](const Fact& f, EntityId other) {
+      if (s.to_types && std::find(s.to_types->begin(), s.to_types->end(), ctx_.TypeOf(NodeValue{other, nullptr})) ==
+                            s.to_types->end()) {
+        return true;
+      }
       if (Used(f.id)) return true;
       if (!NodeOk(*s.to, other, row)) return true;
       if (!RelOk(*s.rel, f, row)) return true;
