@@ -648,8 +648,11 @@ class MatchOp : public Operator {
 
   // Calls fn for each fact touching `from` in direction `dir` (kOut: from is
   // the subject), restricted to `types` and to `other` when given.
+  // `other_types`: when given and not empty, the store skips facts whose
+  // other end has none of those types without decoding them.
   bool ForEachAdjacent(EntityId from, const std::vector<std::string>& types, Direction dir,
-                       std::optional<EntityId> other, const FactFn& fn) {
+                       std::optional<EntityId> other, const FactFn& fn,
+                       const std::vector<EntityType>* other_types = nullptr) {
     bool cont = true;
     auto scan = [&](const std::optional<std::string>& type, bool outgoing) {
       store::TriplePattern p;
@@ -657,9 +660,11 @@ class MatchOp : public Operator {
       if (outgoing) {
         p.subject = from;
         p.object = other;
+        if (other_types) p.object_types = *other_types;
       } else {
         p.object = from;
         p.subject = other;
+        if (other_types) p.subject_types = *other_types;
       }
       ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
@@ -796,7 +801,7 @@ class MatchOp : public Operator {
       bool cont = Run(i + 1, row);
       used_.pop_back();
       return cont;
-    });
+    }, s.to_types ? &*s.to_types : nullptr);
   }
 
   bool VarExpand(size_t i, const Step& s, Row& row) {

@@ -136,6 +136,7 @@ class ReaderImpl final : public Reader {
       pid = *id;
     }
     Status inner;
+    const bool typed = !p.subject_types.empty() || !p.object_types.empty();
     // Reused: their strings keep their buffers between facts, so a scan
     // allocates nothing per fact.
     FactRec rec;
@@ -152,7 +153,14 @@ class ReaderImpl final : public Reader {
         return true;
       }
       if (latest_ && rec.live_support == 0) return true;  // retracted everywhere
+      if (typed && e.subject_name.empty() &&
+          (!TypeIn(p.subject_types, rec.subject) || !TypeIn(p.object_types, rec.object))) {
+        return true;  // no ends in the row: the entity records decide
+      }
       return !FillFact(fid, rec, &fact) || fn(fact, e);
+    };
+    auto type_ok = [&](const std::vector<EntityType>& want, EntityType t) {
+      return want.empty() || std::find(want.begin(), want.end(), t) != want.end();
     };
     rocksdb::PinnableSlice pinned;
     auto visit = [&](FactId fid, const FactEnds& e) {
@@ -171,7 +179,13 @@ class ReaderImpl final : public Reader {
       const std::string_view value(v.data(), v.size());
       EndView s, o;
       const bool has_ends = !value.empty() && DecodeIndexEnds(value, &s, &o);
-      if (has_ends) ends = FactEnds{s.name, o.name, s.type, o.type};
+      if (has_ends) {
+        if (!s.name.empty() && !o.name.empty() &&
+            (!type_ok(p.subject_types, s.type) || !type_ok(p.object_types, o.type))) {
+          return true;  // the pushed-down type filter: nothing else decoded
+        }
+        ends = FactEnds{s.name, o.name, s.type, o.type};
+      }
       if (latest_ && !value.empty()) return visit_value(fid, value, has_ends ? ends : no_ends);
       return visit(fid, has_ends ? ends : no_ends);
     };
@@ -422,6 +436,18 @@ class ReaderImpl final : public Reader {
     Status s = FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
     if (s.ok()) pool.push_back(std::move(it));
     return s;
+  }
+
+  // Does entity `id` have one of `want` (empty = any)? Reads the record.
+  bool TypeIn(const std::vector<EntityType>& want, EntityId id) {
+    if (want.empty()) return true;
+    rocksdb::PinnableSlice v;
+    if (!impl_.db->Get(ro_, impl_.cf(kEntities), codec::U64Key(Canonical(id)), &v).ok() || v.size() == 0) {
+      return false;
+    }
+    const auto t = static_cast<uint8_t>(v.data()[0]);  // EncodeEntity: the type comes first
+    return std::find(want.begin(), want.end(), t < kEntityTypeCount ? static_cast<EntityType>(t) : EntityType::kMisc) !=
+           want.end();
   }
 
   EntityId Canonical(EntityId id) {

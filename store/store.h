@@ -43,6 +43,11 @@ struct TriplePattern {
   std::optional<EntityId> subject;
   std::optional<std::string> predicate;
   std::optional<EntityId> object;
+  // Only facts whose subject / object entity has one of these types (empty =
+  // any). Checked on the type the index row carries, before the rest of the
+  // row is decoded; rows without it read the entity.
+  std::vector<EntityType> subject_types;
+  std::vector<EntityType> object_types;
 };
 
 // The two ends of a fact as its index row carries them (schema 3): the
