@@ -666,7 +666,7 @@ class MatchOp : public Operator {
         p.subject = other;
         if (other_types) p.subject_types = *other_types;
       }
-      ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
+      auto visit = [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
         if (outgoing) {
           ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
@@ -677,7 +677,14 @@ class MatchOp : public Operator {
         if (!outgoing && dir == Direction::kBoth && f.subject == f.object) return true;
         cont = fn(f, outgoing ? f.object : f.subject);
         return cont;
-      }));
+      };
+      // Shortest paths read only ids: no ends to decode or note.
+      if (no_briefs_) {
+        const store::FactEnds none;
+        ctx_.Check(ctx_.reader.ScanFacts(p, [&](const Fact& f) { return visit(f, none); }));
+      } else {
+        ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, visit));
+      }
     };
     std::vector<std::optional<std::string>> ts;
     if (types.empty()) ts.emplace_back(std::nullopt);
@@ -886,6 +893,12 @@ class MatchOp : public Operator {
   };
 
   bool Shortest(size_t i, const Step& s, Row& row) {
+    no_briefs_ = true;
+    const bool cont = ShortestImpl(i, s, row);
+    no_briefs_ = false;
+    return cont;
+  }
+  bool ShortestImpl(size_t i, const Step& s, Row& row) {
     const Value& av = row[static_cast<size_t>(s.from->slot)];
     const Value& bv = row[static_cast<size_t>(s.to->slot)];
     if (av.kind() != Value::Kind::kNode || bv.kind() != Value::Kind::kNode) return true;
@@ -1041,6 +1054,7 @@ class MatchOp : public Operator {
   const BClause& clause_;
   const MatchPlan& plan_;
   std::vector<FactId> used_;   // relationships bound in the current match (no repeats)
+  bool no_briefs_ = false;     // set while a shortest-path search expands (see ForEachAdjacent)
   bool produced_ = false;
 };
 

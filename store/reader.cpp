@@ -117,15 +117,17 @@ class ReaderImpl final : public Reader {
   }
 
   Status ScanFacts(const TriplePattern& p, const std::function<bool(const Fact&)>& fn) override {
-    return ScanFactsImpl(p, [&](const Fact& f, const FactEnds&) { return fn(f); });
+    return ScanFactsImpl(p, [&](const Fact& f, const FactEnds&) { return fn(f); }, /*want_ends=*/false);
   }
   Status ScanFactsWithEnds(const TriplePattern& p,
                            const std::function<bool(const Fact&, const FactEnds&)>& fn) override {
-    return ScanFactsImpl(p, fn);
+    return ScanFactsImpl(p, fn, /*want_ends=*/true);
   }
 
+  // want_ends: decode the ends of index rows for `fn` (a type filter in the
+  // pattern decodes them anyway).
   template <typename Fn>
-  Status ScanFactsImpl(const TriplePattern& p, Fn&& fn) {
+  Status ScanFactsImpl(const TriplePattern& p, Fn&& fn, bool want_ends) {
     std::optional<EntityId> subj, obj;
     if (p.subject) subj = Canonical(*p.subject);
     if (p.object) obj = Canonical(*p.object);
@@ -178,7 +180,7 @@ class ReaderImpl final : public Reader {
       const FactId fid = codec::GetU64(k.data() + k.size() - 8);
       const std::string_view value(v.data(), v.size());
       EndView s, o;
-      const bool has_ends = !value.empty() && DecodeIndexEnds(value, &s, &o);
+      const bool has_ends = (want_ends || typed) && !value.empty() && DecodeIndexEnds(value, &s, &o);
       if (has_ends) {
         if (!s.name.empty() && !o.name.empty() &&
             (!type_ok(p.subject_types, s.type) || !type_ok(p.object_types, o.type))) {
