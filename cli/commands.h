@@ -55,5 +55,7 @@ void AddShellCommand(CLI::App& app, GlobalOptions& g);
 void AddNeighborsCommand(CLI::App& app, GlobalOptions& g);
 void AddPathCommand(CLI::App& app, GlobalOptions& g);
 void AddFactsCommand(CLI::App& app, GlobalOptions& g);
+// kg upgrade (cli/cmd_upgrade.cpp).
+void AddUpgradeCommand(CLI::App& app, GlobalOptions& g);
 
 }  // namespace kg::cli

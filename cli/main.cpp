@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   kg::cli::AddStatsCommand(app, g);
   kg::cli::AddRetractCommand(app, g);
   kg::cli::AddMergeCommands(app, g);
+  kg::cli::AddUpgradeCommand(app, g);
   kg::cli::AddExtractCommand(app, g);
   kg::cli::AddParseCommand(app, g);
 

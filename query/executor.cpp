@@ -80,6 +80,39 @@ class Ctx {
     if (!entities_.count(e.id)) entities_.emplace(e.id, std::make_shared<const Entity>(e));
   }
 
+  // Name and type of entities as the index rows of scanned facts carry them
+  // (store::FactEnds), so that reading n.name or n.type, or checking a label,
+  // needs no entity lookup. Names and types hold in every view.
+  struct Brief {
+    EntityId id = 0;  // 0: empty (entity ids start at 1)
+    std::string name;
+    EntityType type = EntityType::kMisc;
+  };
+  // A direct-mapped cache (slot = id mod size): noting costs a string copy
+  // into a reused buffer and no allocation; a collision only evicts, and a
+  // missing brief falls back to loading the entity.
+  void NoteBrief(EntityId id, std::string_view name, EntityType type) {
+    if (name.empty()) return;  // not known to the row
+    Brief& b = briefs_[id % kBriefs];
+    if (b.id == id) return;
+    b.id = id;
+    b.name.assign(name);
+    b.type = type;
+  }
+  const Brief* FindBrief(EntityId id) const {
+    const Brief& b = briefs_[id % kBriefs];
+    return b.id == id ? &b : nullptr;
+  }
+  // The node's type, from the loaded entity, a brief, or a lookup.
+  EntityType TypeOf(const NodeValue& n) {
+    if (n.entity) return n.entity->type;
+    if (const Brief* b = FindBrief(n.id)) return b->type;
+    return Load(n.id)->type;
+  }
+  // A node property; name and type come from a brief when the node is not
+  // loaded, every other property loads it.
+  Value Property(const NodeValue& n, std::string_view key);
+
   NodeValue LoadedNode(const NodeValue& n) {
     if (n.entity) return n;
     return NodeValue{n.id, Load(n.id)};
@@ -119,6 +152,8 @@ class Ctx {
 
  private:
   std::unordered_map<EntityId, std::shared_ptr<const Entity>> entities_;
+  static constexpr size_t kBriefs = 256;
+  std::vector<Brief> briefs_ = std::vector<Brief>(kBriefs);
 };
 
 // ---------------------------------------------------------------- expressions
@@ -135,6 +170,16 @@ Value NodeProperty(const Entity& e, std::string_view key) {
   if (key == "first_seen") return Value::Int(static_cast<int64_t>(e.first_seen));
   if (key == "id") return Value::Int(static_cast<int64_t>(e.id));
   return Value::Null();
+}
+
+Value Ctx::Property(const NodeValue& n, std::string_view key) {
+  if (!n.entity && (key == "name" || key == "type")) {
+    if (const Brief* b = FindBrief(n.id)) {
+      if (key == "name") return Value::String(b->name);
+      return Value::String(std::string(EntityTypeName(b->type)));
+    }
+  }
+  return NodeProperty(*LoadedNode(n).entity, key);
 }
 
 Value RelProperty(Ctx& ctx, const Fact& f, std::string_view key) {
@@ -184,7 +229,7 @@ class Evaluator {
       case BExpr::Kind::kProperty: {
         Value obj = Eval(*e.args[0], row, aggs);
         switch (obj.kind()) {
-          case Value::Kind::kNode: return NodeProperty(*ctx_.LoadedNode(obj.as_node()).entity, e.name);
+          case Value::Kind::kNode: return ctx_.Property(obj.as_node(), e.name);
           case Value::Kind::kRel: return RelProperty(ctx_, obj.as_rel(), e.name);
           case Value::Kind::kMap: return obj.Get(e.name);
           default: return Value::Null();
@@ -219,7 +264,7 @@ class Evaluator {
       case BExpr::Kind::kHasLabel: {
         Value v = Eval(*e.args[0], row, aggs);
         if (v.kind() != Value::Kind::kNode) return Value::Null();
-        EntityType t = ctx_.LoadedNode(v.as_node()).entity->type;
+        EntityType t = ctx_.TypeOf(v.as_node());
         return Value::Bool(std::find(e.types.begin(), e.types.end(), t) != e.types.end());
       }
     }
@@ -566,10 +611,12 @@ class MatchOp : public Operator {
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) return false;
     }
     if (n.types.empty() && n.properties.empty()) return true;
-    auto e = ctx_.Load(id);
-    if (!n.types.empty() && std::find(n.types.begin(), n.types.end(), e->type) == n.types.end()) return false;
+    const NodeValue node{id, nullptr};
+    if (!n.types.empty() && std::find(n.types.begin(), n.types.end(), ctx_.TypeOf(node)) == n.types.end()) {
+      return false;
+    }
     for (const auto& [key, expr] : n.properties) {
-      auto eq = EqualValues(NodeProperty(*e, key), eval_.Eval(*expr, row));
+      auto eq = EqualValues(ctx_.Property(node, key), eval_.Eval(*expr, row));
       if (!eq || !*eq) return false;
     }
     return true;
@@ -601,8 +648,11 @@ class MatchOp : public Operator {
 
   // Calls fn for each fact touching `from` in direction `dir` (kOut: from is
   // the subject), restricted to `types` and to `other` when given.
+  // `other_types`: when given and not empty, the store skips facts whose
+  // other end has none of those types without decoding them.
   bool ForEachAdjacent(EntityId from, const std::vector<std::string>& types, Direction dir,
-                       std::optional<EntityId> other, const FactFn& fn) {
+                       std::optional<EntityId> other, const FactFn& fn,
+                       const std::vector<EntityType>* other_types = nullptr) {
     bool cont = true;
     auto scan = [&](const std::optional<std::string>& type, bool outgoing) {
       store::TriplePattern p;
@@ -610,17 +660,31 @@ class MatchOp : public Operator {
       if (outgoing) {
         p.subject = from;
         p.object = other;
+        if (other_types) p.object_types = *other_types;
       } else {
         p.object = from;
         p.subject = other;
+        if (other_types) p.subject_types = *other_types;
       }
-      ctx_.Check(ctx_.reader.ScanFacts(p, [&](const Fact& f) {
+      auto visit = [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
+        if (outgoing) {
+          ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
+        } else {
+          ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
+        }
         // Both directions: a self-loop would come twice.
         if (!outgoing && dir == Direction::kBoth && f.subject == f.object) return true;
         cont = fn(f, outgoing ? f.object : f.subject);
         return cont;
-      }));
+      };
+      // Shortest paths read only ids: no ends to decode or note.
+      if (no_briefs_) {
+        const store::FactEnds none;
+        ctx_.Check(ctx_.reader.ScanFacts(p, [&](const Fact& f) { return visit(f, none); }));
+      } else {
+        ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, visit));
+      }
     };
     std::vector<std::optional<std::string>> ts;
     if (types.empty()) ts.emplace_back(std::nullopt);
@@ -688,8 +752,10 @@ class MatchOp : public Operator {
     for (const auto& type : r.types) {
       store::TriplePattern p;
       p.predicate = type;
-      ctx_.Check(ctx_.reader.ScanFacts(p, [&](const Fact& f) {
+      ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
+        ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
+        ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
         if (Used(f.id) || !RelOk(r, f, row)) return true;
         for (int orient = 0; orient < 2 && cont; ++orient) {
           if (orient == 0 && r.direction == Direction::kIn) continue;
@@ -729,6 +795,10 @@ class MatchOp : public Operator {
     Value& rel_slot = row[static_cast<size_t>(s.rel->slot)];
     std::shared_ptr<Fact> holder;
     return ForEachAdjacent(from, s.rel->types, s.direction, target, [&](const Fact& f, EntityId other) {
+      if (s.to_types && std::find(s.to_types->begin(), s.to_types->end(), ctx_.TypeOf(NodeValue{other, nullptr})) ==
+                            s.to_types->end()) {
+        return true;
+      }
       if (Used(f.id)) return true;
       if (!NodeOk(*s.to, other, row)) return true;
       if (!RelOk(*s.rel, f, row)) return true;
@@ -738,7 +808,7 @@ class MatchOp : public Operator {
       bool cont = Run(i + 1, row);
       used_.pop_back();
       return cont;
-    });
+    }, s.to_types ? &*s.to_types : nullptr);
   }
 
   bool VarExpand(size_t i, const Step& s, Row& row) {
@@ -823,6 +893,12 @@ class MatchOp : public Operator {
   };
 
   bool Shortest(size_t i, const Step& s, Row& row) {
+    no_briefs_ = true;
+    const bool cont = ShortestImpl(i, s, row);
+    no_briefs_ = false;
+    return cont;
+  }
+  bool ShortestImpl(size_t i, const Step& s, Row& row) {
     const Value& av = row[static_cast<size_t>(s.from->slot)];
     const Value& bv = row[static_cast<size_t>(s.to->slot)];
     if (av.kind() != Value::Kind::kNode || bv.kind() != Value::Kind::kNode) return true;
@@ -978,6 +1054,7 @@ class MatchOp : public Operator {
   const BClause& clause_;
   const MatchPlan& plan_;
   std::vector<FactId> used_;   // relationships bound in the current match (no repeats)
+  bool no_briefs_ = false;     // set while a shortest-path search expands (see ForEachAdjacent)
   bool produced_ = false;
 };
 

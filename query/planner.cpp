@@ -240,7 +240,53 @@ std::string SlotName(const BoundQuery& q, int slot) {
 
 }  // namespace
 
-Plan MakePlan(const BoundQuery& query) { return Planner(query).Run(); }
+// `x.type = 'name'` (either side) with x a slot: the slot and the name.
+std::optional<std::pair<int, std::string>> TypeEquality(const BExpr& e) {
+  if (e.kind != BExpr::Kind::kBinary || e.op != ast::Op::kEq || e.args.size() != 2) return std::nullopt;
+  for (int side = 0; side < 2; ++side) {
+    const BExpr& prop = *e.args[static_cast<size_t>(side)];
+    const BExpr& value = *e.args[static_cast<size_t>(1 - side)];
+    if (prop.kind == BExpr::Kind::kProperty && prop.name == "type" && prop.args.size() == 1 &&
+        prop.args[0]->kind == BExpr::Kind::kSlot && value.kind == BExpr::Kind::kConst &&
+        value.value.kind() == Value::Kind::kString) {
+      return std::make_pair(prop.args[0]->slot, value.value.as_string());
+    }
+  }
+  return std::nullopt;
+}
+
+// Gives each fixed-length expansion the type its target must have when a
+// later Filter of the same MATCH demands it (Step::to_types).
+void PushTypeFilters(MatchPlan* mp) {
+  for (size_t i = 0; i < mp->steps.size(); ++i) {
+    Step& s = mp->steps[i];
+    if (s.kind != Step::Kind::kExpand || s.rel->variable_length || s.to_bound) continue;
+    for (size_t j = i + 1; j < mp->steps.size(); ++j) {
+      const Step& f = mp->steps[j];
+      if (f.kind != Step::Kind::kFilter) continue;
+      auto eq = TypeEquality(*f.filter);
+      if (!eq || eq->first != s.to->slot) continue;
+      std::vector<EntityType> types;
+      for (int t = 0; t < kEntityTypeCount; ++t) {
+        if (EntityTypeName(static_cast<EntityType>(t)) == eq->second) types.push_back(static_cast<EntityType>(t));
+      }
+      if (s.to_types) {  // two such conjuncts: both must hold
+        std::vector<EntityType> both;
+        for (EntityType t : types) {
+          if (std::find(s.to_types->begin(), s.to_types->end(), t) != s.to_types->end()) both.push_back(t);
+        }
+        types = std::move(both);
+      }
+      s.to_types = std::move(types);
+    }
+  }
+}
+
+Plan MakePlan(const BoundQuery& query) {
+  Plan plan = Planner(query).Run();
+  for (auto& mp : plan.matches) PushTypeFilters(&mp);
+  return plan;
+}
 
 std::string DescribePlan(const BoundQuery& query, const Plan& plan) {
   std::string out;
@@ -257,7 +303,8 @@ std::string DescribePlan(const BoundQuery& query, const Plan& plan) {
           break;
         case Step::Kind::kExpand:
           out += "Expand " + SlotName(query, s.from->slot) + " -> " + SlotName(query, s.to->slot) +
-                 (s.rel->variable_length ? " (variable length)" : "") + (s.to_bound ? " (into)" : "") + "\n";
+                 (s.rel->variable_length ? " (variable length)" : "") + (s.to_bound ? " (into)" : "") +
+                 (s.to_types ? " (type checked in the scan)" : "") + "\n";
           break;
         case Step::Kind::kShortest:
           out += std::string(s.all ? "AllShortestPaths " : "ShortestPath ") + SlotName(query, s.from->slot) +

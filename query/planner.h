@@ -6,6 +6,7 @@
 // variables it reads are bound.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ struct Step {
   bool reversed = false;
   bool to_bound = false;   // `to` was bound before this step: check, don't bind
   bool all = false;        // kShortest: allShortestPaths
+  // kExpand (fixed length, `to` not bound before): a WHERE conjunct
+  // `to.type = 'const'` of this MATCH, checked on the type the scanned index
+  // row carries before anything else is done with the row (the Filter step
+  // still runs; this only rejects early). nullopt = no such conjunct.
+  std::optional<std::vector<EntityType>> to_types;
 };
 
 struct MatchPlan {

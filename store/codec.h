@@ -87,6 +87,14 @@ class Decoder {
     p_ += n;
     return s;
   }
+  // The string as a view into the input (valid as long as the input).
+  std::string_view StringView() {
+    uint64_t n = Varint();
+    if (!ok_ || n > static_cast<uint64_t>(end_ - p_)) return Fail(), std::string_view();
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
   float Float() {
     if (end_ - p_ < 4) return Fail(), 0.0f;
     uint32_t bits = GetU32(p_);

@@ -117,6 +117,17 @@ class ReaderImpl final : public Reader {
   }
 
   Status ScanFacts(const TriplePattern& p, const std::function<bool(const Fact&)>& fn) override {
+    return ScanFactsImpl(p, [&](const Fact& f, const FactEnds&) { return fn(f); }, /*want_ends=*/false);
+  }
+  Status ScanFactsWithEnds(const TriplePattern& p,
+                           const std::function<bool(const Fact&, const FactEnds&)>& fn) override {
+    return ScanFactsImpl(p, fn, /*want_ends=*/true);
+  }
+
+  // want_ends: decode the ends of index rows for `fn` (a type filter in the
+  // pattern decodes them anyway).
+  template <typename Fn>
+  Status ScanFactsImpl(const TriplePattern& p, Fn&& fn, bool want_ends) {
     std::optional<EntityId> subj, obj;
     if (p.subject) subj = Canonical(*p.subject);
     if (p.object) obj = Canonical(*p.object);
@@ -127,11 +138,14 @@ class ReaderImpl final : public Reader {
       pid = *id;
     }
     Status inner;
+    const bool typed = !p.subject_types.empty() || !p.object_types.empty();
     // Reused: their strings keep their buffers between facts, so a scan
     // allocates nothing per fact.
     FactRec rec;
     Fact fact;
-    auto visit_value = [&](FactId fid, std::string_view v) {
+    FactEnds ends;
+    const FactEnds no_ends;
+    auto visit_value = [&](FactId fid, std::string_view v, const FactEnds& e) {
       if (!DecodeFact(v, &rec)) {
         inner = Status::Corruption("fact record " + std::to_string(fid));
         return false;
@@ -141,22 +155,41 @@ class ReaderImpl final : public Reader {
         return true;
       }
       if (latest_ && rec.live_support == 0) return true;  // retracted everywhere
-      return !FillFact(fid, rec, &fact) || fn(fact);
+      if (typed && e.subject_name.empty() &&
+          (!TypeIn(p.subject_types, rec.subject) || !TypeIn(p.object_types, rec.object))) {
+        return true;  // no ends in the row: the entity records decide
+      }
+      return !FillFact(fid, rec, &fact) || fn(fact, e);
+    };
+    auto type_ok = [&](const std::vector<EntityType>& want, EntityType t) {
+      return want.empty() || std::find(want.begin(), want.end(), t) != want.end();
     };
     rocksdb::PinnableSlice pinned;
-    auto visit = [&](FactId fid) {
+    auto visit = [&](FactId fid, const FactEnds& e) {
       pinned.Reset();
       if (!impl_.db->Get(ro_, impl_.cf(kFacts), codec::U64Key(fid), &pinned).ok()) return true;
-      return visit_value(fid, std::string_view(pinned.data(), pinned.size()));
+      return visit_value(fid, std::string_view(pinned.data(), pinned.size()), e);
     };
-    // Index rows carry a copy of the fact record (schema 2), exact for the
-    // latest view; other views read the record and recompute from evidence
-    // anyway, and an empty value (a row written before its record) falls back.
+    // Index rows carry a copy of the fact record and its ends' names and
+    // types (schema 3). The record is exact for the latest view; other views
+    // read the record and recompute from evidence anyway, but names and types
+    // hold in every view. An empty value (a row written before its record)
+    // falls back.
     auto by_key = [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
       if (k.size() < 8) return true;
       const FactId fid = codec::GetU64(k.data() + k.size() - 8);
-      if (latest_ && !v.empty()) return visit_value(fid, std::string_view(v.data(), v.size()));
-      return visit(fid);
+      const std::string_view value(v.data(), v.size());
+      EndView s, o;
+      const bool has_ends = (want_ends || typed) && !value.empty() && DecodeIndexEnds(value, &s, &o);
+      if (has_ends) {
+        if (!s.name.empty() && !o.name.empty() &&
+            (!type_ok(p.subject_types, s.type) || !type_ok(p.object_types, o.type))) {
+          return true;  // the pushed-down type filter: nothing else decoded
+        }
+        ends = FactEnds{s.name, o.name, s.type, o.type};
+      }
+      if (latest_ && !value.empty()) return visit_value(fid, value, has_ends ? ends : no_ends);
+      return visit(fid, has_ends ? ends : no_ends);
     };
 
     Status s;
@@ -164,7 +197,7 @@ class ReaderImpl final : public Reader {
       // Only that article's facts can be visible: walk its contributions.
       std::string prefix = codec::U64Key(*view_.only_article) + "f";
       s = Scan(kContrib, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
-        return k.size() != 17 || visit(codec::GetU64(k.data() + 9));
+        return k.size() != 17 || visit(codec::GetU64(k.data() + 9), no_ends);
       });
     } else if (subj) {
       std::string prefix;
@@ -191,7 +224,7 @@ class ReaderImpl final : public Reader {
     } else {
       s = Scan(kFacts, "", [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
         return k.size() != 8 ||
-               visit_value(codec::GetU64(k.data()), std::string_view(v.data(), v.size()));
+               visit_value(codec::GetU64(k.data()), std::string_view(v.data(), v.size()), no_ends);
       });
     }
     return inner.ok() ? s : inner;
@@ -405,6 +438,18 @@ class ReaderImpl final : public Reader {
     Status s = FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
     if (s.ok()) pool.push_back(std::move(it));
     return s;
+  }
+
+  // Does entity `id` have one of `want` (empty = any)? Reads the record.
+  bool TypeIn(const std::vector<EntityType>& want, EntityId id) {
+    if (want.empty()) return true;
+    rocksdb::PinnableSlice v;
+    if (!impl_.db->Get(ro_, impl_.cf(kEntities), codec::U64Key(Canonical(id)), &v).ok() || v.size() == 0) {
+      return false;
+    }
+    const auto t = static_cast<uint8_t>(v.data()[0]);  // EncodeEntity: the type comes first
+    return std::find(want.begin(), want.end(), t < kEntityTypeCount ? static_cast<EntityType>(t) : EntityType::kMisc) !=
+           want.end();
   }
 
   EntityId Canonical(EntityId id) {

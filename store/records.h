@@ -149,6 +149,48 @@ inline bool DecodeFact(std::string_view in, FactRec* f) {
   return d.ok();
 }
 
+// The value of a fact's three index rows (spo/pos/osp, schema 3): the fact
+// record, then both ends' type (1 byte) and canonical name, so an expansion
+// reads its neighbours' names and types from the row it scans (no entity
+// point lookup). Every mutation that changes an entity's name rewrites the
+// index rows of its facts in the same batch (store.cpp, DESIGN.md).
+struct EndRec {
+  EntityType type = EntityType::kMisc;
+  std::string name;
+};
+inline std::string EncodeIndexValue(const FactRec& f, const EndRec& subject, const EndRec& object) {
+  std::string s = EncodeFact(f);
+  s.push_back(static_cast<char>(subject.type));
+  codec::PutString(&s, subject.name);
+  s.push_back(static_cast<char>(object.type));
+  codec::PutString(&s, object.name);
+  return s;
+}
+// The ends of an index value, as views into `in`; false when the value has
+// none (a row of an older schema) or does not decode.
+struct EndView {
+  EntityType type = EntityType::kMisc;
+  std::string_view name;
+};
+inline bool DecodeIndexEnds(std::string_view in, EndView* subject, EndView* object) {
+  codec::Decoder d(in);
+  (void)d.Varint();  // subject, predicate, object
+  (void)d.Varint();
+  (void)d.Varint();
+  (void)d.Byte();    // flags
+  (void)d.Varint();  // first seen, support
+  (void)d.Varint();
+  (void)d.Float();
+  (void)d.StringView();  // surface
+  if (!d.ok() || d.done()) return false;
+  for (EndView* e : {subject, object}) {
+    const uint8_t t = d.Byte();
+    e->type = t < kEntityTypeCount ? static_cast<EntityType>(t) : EntityType::kMisc;
+    e->name = d.StringView();
+  }
+  return d.ok();
+}
+
 // fact_ids: s(8) p(4) o(8) flags(1) -> fid(8). flags = negated | modality << 1.
 inline std::string FactIdentKey(EntityId s, PredId p, EntityId o, bool negated, Modality m) {
   std::string k;
@@ -158,7 +200,7 @@ inline std::string FactIdentKey(EntityId s, PredId p, EntityId o, bool negated, 
   k.push_back(static_cast<char>((negated ? 1 : 0) | (static_cast<int>(m) << 1)));
   return k;
 }
-// spo: s p o fid ; pos: p o s fid ; osp: o s p fid (all values empty).
+// spo: s p o fid ; pos: p o s fid ; osp: o s p fid (values: EncodeIndexValue).
 inline std::string SpoKey(EntityId s, PredId p, EntityId o, FactId f) {
   std::string k;
   codec::PutU64(&k, s);

@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
@@ -103,14 +104,38 @@ class Txn {
     (void)batch_.Put(impl_.cf(c), key, value);
   }
   void Delete(Cf c, const std::string& key) { (void)batch_.Delete(impl_.cf(c), key); }
-  // Writes a fact record and, as the value of its three index rows, the same
-  // record, so a latest-view index scan needs no second lookup (DESIGN.md).
-  void PutFact(FactId fid, const FactRec& rec) {
+  // Writes a fact record and its three index rows, whose value is the same
+  // record plus both ends' type and name (schema 3), so a latest-view index
+  // scan needs no second lookup of the fact nor of its neighbour (DESIGN.md).
+  // The ends come from NoteEntity, else from the batch or the database.
+  Status PutFact(FactId fid, const FactRec& rec) {
     const std::string v = EncodeFact(rec);
     Put(kFacts, codec::U64Key(fid), v);
-    Put(kSpo, SpoKey(rec.subject, rec.pred, rec.object, fid), v);
-    Put(kPos, PosKey(rec.subject, rec.pred, rec.object, fid), v);
-    Put(kOsp, OspKey(rec.subject, rec.pred, rec.object, fid), v);
+    auto subject = End(rec.subject);
+    if (!subject.ok()) return subject.status();
+    auto object = End(rec.object);
+    if (!object.ok()) return object.status();
+    const std::string iv = EncodeIndexValue(rec, *subject.value(), *object.value());
+    Put(kSpo, SpoKey(rec.subject, rec.pred, rec.object, fid), iv);
+    Put(kPos, PosKey(rec.subject, rec.pred, rec.object, fid), iv);
+    Put(kOsp, OspKey(rec.subject, rec.pred, rec.object, fid), iv);
+    return Status::Ok();
+  }
+  // The type and name PutFact copies into index rows for entity `id`: call
+  // it before PutFact for an entity whose record is new or renamed in this
+  // mutation and not yet Put.
+  void NoteEntity(EntityId id, const EntityRec& rec) { ends_[id] = EndRec{rec.type, rec.name}; }
+  Result<const EndRec*> End(EntityId id) {
+    auto it = ends_.find(id);
+    if (it != ends_.end()) return &it->second;
+    std::string v;
+    bool found = false;
+    if (Status s = Get(kEntities, codec::U64Key(id), &v, &found); !s.ok()) return s;
+    EntityRec rec;
+    // A missing record leaves the name empty, which readers treat as "look
+    // the entity up" (never left by a finished mutation).
+    if (found && !DecodeEntity(v, &rec)) return Status::Corruption("entity record " + std::to_string(id));
+    return &ends_.emplace(id, EndRec{rec.type, found ? rec.name : std::string()}).first->second;
   }
 
   // Every (key, value) starting with `prefix`, batch merged over the database.
@@ -210,6 +235,7 @@ class Txn {
   }
 
  private:
+  std::unordered_map<EntityId, EndRec> ends_;  // see NoteEntity
   Store::Impl& impl_;
   rocksdb::WriteBatchWithIndex batch_;
 };
@@ -302,7 +328,81 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 const std::string& Store::path() const { return impl_->path; }
 
+namespace {
+
+// Schema 2 -> 3 in place: rewrites every fact's three index rows with the
+// schema-3 value (record plus both ends' type and name), in batches, then
+// the version record last, so an interrupted upgrade is simply run again.
+Status UpgradeFrom2(Store::Impl& impl) {
+  std::unordered_map<EntityId, EndRec> ends;
+  rocksdb::ReadOptions ro;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kEntities)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().size() != 8) continue;
+      EntityRec rec;
+      if (!DecodeEntity(std::string_view(it->value().data(), it->value().size()), &rec)) {
+        return Status::Corruption("entity record " + std::to_string(codec::GetU64(it->key().data())));
+      }
+      ends.emplace(codec::GetU64(it->key().data()), EndRec{rec.type, std::move(rec.name)});
+    }
+    if (Status s = FromRocks(it->status(), "upgrade: scan of entities"); !s.ok()) return s;
+  }
+  const EndRec missing;
+  auto end_of = [&](EntityId id) -> const EndRec& {
+    auto e = ends.find(id);
+    return e == ends.end() ? missing : e->second;
+  };
+  rocksdb::WriteOptions wo;
+  rocksdb::WriteBatch b;
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kFacts)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) continue;
+    const FactId fid = codec::GetU64(it->key().data());
+    FactRec rec;
+    if (!DecodeFact(std::string_view(it->value().data(), it->value().size()), &rec)) {
+      return Status::Corruption("fact record " + std::to_string(fid));
+    }
+    const std::string iv = EncodeIndexValue(rec, end_of(rec.subject), end_of(rec.object));
+    (void)b.Put(impl.cf(kSpo), SpoKey(rec.subject, rec.pred, rec.object, fid), iv);
+    (void)b.Put(impl.cf(kPos), PosKey(rec.subject, rec.pred, rec.object, fid), iv);
+    (void)b.Put(impl.cf(kOsp), OspKey(rec.subject, rec.pred, rec.object, fid), iv);
+    if (b.Count() >= 150'000) {
+      if (Status s = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !s.ok()) return s;
+      b.Clear();
+    }
+  }
+  if (Status s = FromRocks(it->status(), "upgrade: scan of facts"); !s.ok()) return s;
+  std::string ver;
+  codec::PutU32(&ver, kSchemaVersion);
+  (void)b.Put(impl.cf(kMeta), std::string(kMetaSchema), ver);
+  wo.sync = true;
+  if (Status s = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !s.ok()) return s;
+  // Every index row now exists twice (the old value below the new one):
+  // compact them away, or every scan steps over the stale copies.
+  for (Cf c : {kSpo, kPos, kOsp}) {
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    if (Status s = FromRocks(impl.db->CompactRange(co, impl.cf(c), nullptr, nullptr), "upgrade: compact");
+        !s.ok()) {
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
+  return OpenImpl(path, mode, /*upgrade=*/false);
+}
+
+Status Store::Upgrade(const std::string& path) {
+  auto opened = OpenImpl(path, OpenMode::kReadWrite, /*upgrade=*/true);
+  return opened.ok() ? Status::Ok() : opened.status();
+}
+
+Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode mode, bool upgrade) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->mode = mode;
@@ -412,6 +512,16 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
       return Status::VersionMismatch("database " + path + " has schema version " +
                                      std::to_string(ver) + ", newer than this kg supports (" +
                                      std::to_string(kSchemaVersion) + "): upgrade kg");
+    }
+    if (ver == 2 && upgrade) {
+      if (Status st = UpgradeFrom2(*impl); !st.ok()) return st;
+      ver = kSchemaVersion;
+    }
+    if (ver == 2) {
+      return Status::VersionMismatch(
+          "database " + path + " has schema version 2, older than this kg reads (" +
+          std::to_string(kSchemaVersion) + "): run `kg upgrade` on it once (it rewrites the fact " +
+          "index rows in place, about a minute per million facts)");
     }
     if (ver >= 1 && ver < kSchemaVersion) {
       return Status::VersionMismatch(
@@ -731,8 +841,13 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
     t.Put(kSentences, SentenceKey(seq, si), v);
   }
 
-  for (const auto& [id, rec] : entities) t.Put(kEntities, codec::U64Key(id), EncodeEntity(rec));
-  for (const auto& [id, rec] : facts) t.PutFact(id, rec);
+  for (const auto& [id, rec] : entities) {
+    t.Put(kEntities, codec::U64Key(id), EncodeEntity(rec));
+    t.NoteEntity(id, rec);
+  }
+  for (const auto& [id, rec] : facts) {
+    if (Status s = t.PutFact(id, rec); !s.ok()) return s;
+  }
 
   // --- The article and its log entry.
   result.new_entities = static_cast<uint32_t>(new_ids.size());
@@ -801,7 +916,7 @@ Result<LogEntry> Store::Retract(ArticleSeq seq) {
         --c.live_facts;
         if (Status s = t.AddPredCount(f.pred, -1); !s.ok()) return s;
       }
-      t.PutFact(id, f);
+      if (Status s = t.PutFact(id, f); !s.ok()) return s;
     } else if (tag == 'e') {
       auto rec = t.Entity(id);
       if (!rec.ok()) {
@@ -956,7 +1071,7 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
       t.Put(kSpo, SpoKey(f.subject, f.pred, f.object, fid), "");
       t.Put(kPos, PosKey(f.subject, f.pred, f.object, fid), "");
       t.Put(kOsp, OspKey(f.subject, f.pred, f.object, fid), "");
-      t.PutFact(fid, f);
+      if (Status s = t.PutFact(fid, f); !s.ok()) return s;
       continue;
     }
     const FactId into = codec::GetU64(v.data());
@@ -986,7 +1101,7 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
     }
     t.Delete(kFacts, codec::U64Key(fid));
     if (Status s = t.RecomputeFact(into, retracted.value(), &g); !s.ok()) return s;
-    t.PutFact(into, g);
+    if (Status s = t.PutFact(into, g); !s.ok()) return s;
     const int before = (was_live ? 1 : 0) + (into_live ? 1 : 0);
     const int after = g.live_support > 0 ? 1 : 0;
     c.live_facts = c.live_facts + after - before;
@@ -1042,7 +1157,11 @@ Result<EntityId> Store::SplitEntity(EntityId entity, const std::vector<std::stri
   const EntityId nid = c.next_entity++;
   fresh.name = fresh.aliases[0];
   old_rec.aliases = remaining;
-  if (split.count(NormalizeName(old_rec.name)) != 0) old_rec.name = remaining[0];
+  const bool renamed = split.count(NormalizeName(old_rec.name)) != 0;
+  if (renamed) old_rec.name = remaining[0];
+  // Index rows written below carry both entities' names (schema 3).
+  t.NoteEntity(nid, fresh);
+  t.NoteEntity(id, old_rec);
   for (const auto& a : fresh.aliases) {
     t.Delete(kAliases, AliasKey(NormalizeName(a), id));
     t.Put(kAliases, AliasKey(NormalizeName(a), nid), a);
@@ -1135,7 +1254,25 @@ Result<EntityId> Store::SplitEntity(EntityId entity, const std::vector<std::stri
     if (after != before) {
       if (Status s = t.AddPredCount(f.pred, after - before); !s.ok()) return s;
     }
-    t.PutFact(fid, f);
+    if (Status s = t.PutFact(fid, f); !s.ok()) return s;
+  }
+  // A renamed entity's other facts keep their records but their index rows
+  // carry its old name: rewrite them.
+  if (renamed) {
+    std::set<FactId> fids;
+    for (Cf cf : {kSpo, kOsp}) {
+      std::vector<std::pair<std::string, std::string>> rows;
+      if (Status s = t.Scan(cf, codec::U64Key(id), &rows); !s.ok()) return s;
+      for (const auto& [key, v] : rows) {
+        if (key.size() == 28) fids.insert(codec::GetU64(key.data() + 20));
+      }
+    }
+    for (FactId fid : fids) {
+      if (touched.count(fid) != 0) continue;
+      auto fr = t.Fact(fid);
+      if (!fr.ok()) return fr.status();
+      if (Status s = t.PutFact(fid, fr.value()); !s.ok()) return s;
+    }
   }
   // Live presence of both entities, recounted from their presence rows.
   const bool old_live = old_rec.live_articles > 0;

@@ -23,7 +23,8 @@
 namespace kg::store {
 
 // 2: index rows (spo/pos/osp) carry a copy of the fact record as their value.
-inline constexpr uint32_t kSchemaVersion = 2;
+// 3: ... and both ends' type and canonical name (Store::Upgrade converts 2).
+inline constexpr uint32_t kSchemaVersion = 3;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
@@ -42,6 +43,22 @@ struct TriplePattern {
   std::optional<EntityId> subject;
   std::optional<std::string> predicate;
   std::optional<EntityId> object;
+  // Only facts whose subject / object entity has one of these types (empty =
+  // any). Checked on the type the index row carries, before the rest of the
+  // row is decoded; rows without it read the entity.
+  std::vector<EntityType> subject_types;
+  std::vector<EntityType> object_types;
+};
+
+// The two ends of a fact as its index row carries them (schema 3): the
+// canonical name and type of its subject and object entities. Names and types
+// do not depend on the view. An empty name means "not known here": read the
+// entity (rows reached other than through an index, e.g. FROM ARTICLE views).
+struct FactEnds {
+  std::string_view subject_name;
+  std::string_view object_name;
+  EntityType subject_type = EntityType::kMisc;
+  EntityType object_type = EntityType::kMisc;
 };
 
 // One entry of the log: an ingested article or a retraction.
@@ -93,6 +110,10 @@ class Reader;
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
+  // Converts a schema-2 database in place to the current schema (Open
+  // refuses version 2 and says to run this); opens the database read-write,
+  // so no other process may hold it. A current database is left as it is.
+  static Status Upgrade(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -124,6 +145,7 @@ class Store {
 
   class Impl;
  private:
+  static Result<std::unique_ptr<Store>> OpenImpl(const std::string& path, OpenMode mode, bool upgrade);
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
@@ -144,6 +166,10 @@ class Reader {
   // Facts visible in the view, matching the pattern, in index order.
   virtual Status ScanFacts(const TriplePattern& pattern,
                            const std::function<bool(const Fact&)>& fn) = 0;
+  // The same scan, also passing each fact's ends without reading the
+  // entities (the views in FactEnds are valid during the call only).
+  virtual Status ScanFactsWithEnds(const TriplePattern& pattern,
+                                   const std::function<bool(const Fact&, const FactEnds&)>& fn) = 0;
   virtual std::optional<Fact> GetFact(FactId id) = 0;
   // Evidence of one fact visible in the view, in article seq order.
   virtual Status ScanEvidence(FactId id, const std::function<bool(const Evidence&)>& fn) = 0;

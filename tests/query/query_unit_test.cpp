@@ -1,6 +1,7 @@
 // Unit tests of the stages that need no store (lexer, parser, values,
 // formats, parameters) and of the guards (expansion cap, timeout) on a
 // dense generated graph.
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -200,4 +201,76 @@ TEST_CASE("LIMIT stops the scan early", "[query]") {
   REQUIRE(s.ok());
   REQUIRE(s->rows.size() == 1);
   CHECK(s->rows[0][0].as_int() == 1);
+}
+
+namespace {
+
+// The names a one-column query returns, sorted.
+std::vector<std::string> Names(kg::store::Store& store, const std::string& q) {
+  auto r = kg::query::RunQuery(store, q, kg::query::QueryOptions());
+  INFO(q);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  std::vector<std::string> out;
+  for (const auto& row : r->rows) out.push_back(row.at(0).is_null() ? "null" : row.at(0).as_string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+// Expansions read b.name and b.type from the index rows (store schema 3), not
+// from the entity records: after a correction the rows must say what the
+// records say.
+TEST_CASE("names read from index rows follow kg split, merge and alias", "[query]") {
+  kg::test::TempDir dir;
+  auto opened = kg::store::Store::Open(dir.str(), kg::store::OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  {
+    kg::test::FixtureArticle a("basketball", "2025-01-01");
+    int mj = a.Entity("Jordan", kg::EntityType::kPerson, {"Jordan", "Michael Jordan"});
+    int bulls = a.Entity("Chicago Bulls", kg::EntityType::kOrganization);
+    a.Sentence("Michael Jordan joined Chicago Bulls.");
+    a.Fact(mj, "join", bulls, "joined", 0.9f);
+    REQUIRE(a.CommitTo(*store).ok());
+    kg::test::FixtureArticle b("physics", "2025-01-02");
+    int jordan = b.Entity("Jordan", kg::EntityType::kPerson);
+    int mit = b.Entity("MIT", kg::EntityType::kOrganization);
+    int potus = b.Entity("The President", kg::EntityType::kPerson);
+    int trump = b.Entity("Donald Trump", kg::EntityType::kPerson);
+    b.Sentence("MIT hired Jordan.");
+    b.Fact(mit, "hire", jordan, "hired", 0.9f);
+    b.Sentence("The President praised MIT. Donald Trump spoke.");
+    b.Fact(potus, "praise", mit, "praised", 0.9f);
+    REQUIRE(b.CommitTo(*store).ok());
+  }
+  const std::string bulls_joiner = "MATCH (t {name: 'Chicago Bulls'})<-[:join]-(p) RETURN p.name";
+  const std::string hired = "MATCH (m {name: 'MIT'})-[:hire]->(p) RETURN p.name";
+  const std::string praiser = "MATCH (m {name: 'MIT'})-[]-(p) WHERE p.type = 'person' RETURN p.name";
+  CHECK(Names(*store, bulls_joiner) == std::vector<std::string>{"Jordan"});
+  CHECK(Names(*store, hired) == std::vector<std::string>{"Jordan"});
+  CHECK(Names(*store, praiser) == std::vector<std::string>{"Jordan", "The President"});
+
+  auto reader = store->NewReader();
+  const kg::EntityId mj = reader->FindByName("Michael Jordan").at(0);
+  const kg::EntityId trump = reader->FindByName("Donald Trump").at(0);
+  const kg::EntityId potus = reader->FindByName("The President").at(0);
+  const kg::EntityId mit = reader->FindByName("MIT").at(0);
+  reader.reset();
+  // Split: the physics article's Jordan is someone else; the basketball
+  // player keeps "Michael Jordan" as his name.
+  REQUIRE(store->SplitEntity(mj, {"Jordan"}).ok());
+  CHECK(Names(*store, bulls_joiner) == std::vector<std::string>{"Michael Jordan"});
+  CHECK(Names(*store, hired) == std::vector<std::string>{"Jordan"});
+  // Merge: the President is Donald Trump.
+  REQUIRE(store->MergeEntities(trump, potus).ok());
+  CHECK(Names(*store, praiser) == std::vector<std::string>{"Donald Trump", "Jordan"});
+  // Alias: a new name finds the start node; the rows' names stay canonical.
+  REQUIRE(store->AddAlias(mit, "Massachusetts Institute").ok());
+  CHECK(Names(*store, "MATCH (m {name: 'Massachusetts Institute'})-[:hire]->(p) RETURN p.name") ==
+        std::vector<std::string>{"Jordan"});
+  // Views: names are today's in a historical view too.
+  CHECK(Names(*store, "AS OF ARTICLE 1 " + bulls_joiner) == std::vector<std::string>{"Michael Jordan"});
+  CHECK(Names(*store, "FROM ARTICLE 'physics' " + praiser) == std::vector<std::string>{"Donald Trump", "Jordan"});
 }

@@ -1,0 +1,213 @@
+// Schema 3: the fact index rows carry both ends' names and types
+// (Reader::ScanFactsWithEnds). Every mutation that changes what an entity is
+// called must leave them equal to the entity records, and a schema-2
+// database converts with Store::Upgrade.
+#include <algorithm>
+#include <map>
+
+#include <catch2/catch.hpp>
+#include <rocksdb/db.h>
+
+#include "store/store.h"
+#include "tests/store/article_builder.h"
+#include "tests/test_util.h"
+
+using kg::EntityType;
+using kg::store::OpenMode;
+using kg::store::Store;
+using kg::store::View;
+using kg::test::ArticleBuilder;
+using kg::test::TempDir;
+
+namespace {
+
+std::unique_ptr<Store> OpenRw(const std::string& path) {
+  auto s = Store::Open(path, OpenMode::kReadWrite);
+  INFO(s.status().ToString());
+  REQUIRE(s.ok());
+  return std::move(s).value();
+}
+
+void Commit(Store& store, const ArticleBuilder& a) {
+  auto r = store.Commit(a.article(), a.text(), a.extraction());
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+}
+
+// Scans every fact through each index (subject, object, predicate) and
+// checks the ends the rows carry against the entity records. Returns the
+// number of (fact, index) pairs checked.
+int CheckEnds(Store& store, const View& view = View()) {
+  auto r = store.NewReader(view);
+  int checked = 0;
+  auto check = [&](const kg::Fact& f, const kg::store::FactEnds& ends) {
+    auto s = r->GetEntity(f.subject);
+    auto o = r->GetEntity(f.object);
+    REQUIRE(s);
+    REQUIRE(o);
+    CHECK(ends.subject_name == s->name);
+    CHECK(ends.object_name == o->name);
+    CHECK(ends.subject_type == s->type);
+    CHECK(ends.object_type == o->type);
+    ++checked;
+    return true;
+  };
+  std::vector<kg::EntityId> ids;
+  REQUIRE(r->ScanEntities([&](const kg::Entity& e) { return ids.push_back(e.id), true; }).ok());
+  for (kg::EntityId id : ids) {
+    REQUIRE(r->ScanFactsWithEnds({id, std::nullopt, std::nullopt}, check).ok());
+    REQUIRE(r->ScanFactsWithEnds({std::nullopt, std::nullopt, id}, check).ok());
+  }
+  for (const auto& [pred, n] : r->Predicates()) {
+    REQUIRE(r->ScanFactsWithEnds({std::nullopt, pred, std::nullopt}, check).ok());
+  }
+  return checked;
+}
+
+std::string ObjectNameOf(Store& store, const std::string& subject, const std::string& pred) {
+  auto r = store.NewReader();
+  std::string name;
+  for (kg::EntityId id : r->FindByName(subject)) {
+    REQUIRE(r->ScanFactsWithEnds({id, pred, std::nullopt}, [&](const kg::Fact&, const kg::store::FactEnds& e) {
+      name = std::string(e.object_name);
+      return false;
+    }).ok());
+  }
+  return name;
+}
+
+// Michael Jordan (canonical name "Jordan") in two articles, one of which
+// means someone else; both articles have facts.
+void JordanArticles(Store& store) {
+  ArticleBuilder a("basketball");
+  int mj = a.Entity("Jordan", EntityType::kPerson, {"Jordan", "Michael Jordan"});
+  int bulls = a.Entity("Chicago Bulls", EntityType::kOrganization);
+  a.Sentence("Michael Jordan joined Chicago Bulls.");
+  a.Fact(mj, "join", bulls);
+  a.Sentence("Jordan scored.");
+  Commit(store, a);
+  ArticleBuilder b("physics");
+  int jordan = b.Entity("Jordan", EntityType::kPerson);
+  int mit = b.Entity("MIT", EntityType::kOrganization);
+  b.Sentence("Jordan joined MIT.");
+  b.Fact(jordan, "join", mit);
+  b.Sentence("MIT hired Jordan.");
+  b.Fact(mit, "hire", jordan);
+  Commit(store, b);
+  ArticleBuilder c("presidents");
+  int trump = c.Entity("Donald Trump", EntityType::kPerson);
+  int potus = c.Entity("The President", EntityType::kPerson);
+  int bulls2 = c.Entity("Chicago Bulls", EntityType::kOrganization);
+  int mit2 = c.Entity("MIT", EntityType::kOrganization);
+  c.Sentence("Donald Trump met Chicago Bulls.");
+  c.Fact(trump, "meet", bulls2);
+  c.Sentence("The President praised MIT.");
+  c.Fact(potus, "praise", mit2);
+  Commit(store, c);
+}
+
+}  // namespace
+
+TEST_CASE("index rows carry the ends' names and types through merge, alias, split and retraction") {
+  TempDir dir;
+  auto store = OpenRw(dir.str() + "/db");
+  JordanArticles(*store);
+  CHECK(CheckEnds(*store) > 0);
+  CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");
+
+  // Split off the canonical name: the old entity is renamed "Michael Jordan",
+  // and its fact that stays (join Chicago Bulls) must carry the new name.
+  kg::EntityId mj = store->NewReader()->FindByName("Michael Jordan").at(0);
+  auto split = store->SplitEntity(mj, {"Jordan"});
+  INFO(split.status().ToString());
+  REQUIRE(split.ok());
+  REQUIRE(store->NewReader()->GetEntity(mj)->name == "Michael Jordan");
+  CHECK(CheckEnds(*store) > 0);
+  {
+    auto r = store->NewReader();
+    REQUIRE(r->ScanFactsWithEnds({mj, std::nullopt, std::nullopt}, [&](const kg::Fact&, const kg::store::FactEnds& e) {
+      CHECK(e.subject_name == "Michael Jordan");
+      return true;
+    }).ok());
+  }
+  CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");  // moved to the new entity
+
+  // Merge: the dropped entity's facts name the kept one.
+  kg::EntityId trump = store->NewReader()->FindByName("Donald Trump").at(0);
+  kg::EntityId potus = store->NewReader()->FindByName("The President").at(0);
+  REQUIRE(store->MergeEntities(trump, potus).ok());
+  CHECK(CheckEnds(*store) > 0);
+  {
+    auto r = store->NewReader();
+    int n = 0;
+    REQUIRE(r->ScanFactsWithEnds({std::nullopt, std::string("praise"), std::nullopt},
+                                 [&](const kg::Fact&, const kg::store::FactEnds& e) {
+                                   CHECK(e.subject_name == "Donald Trump");
+                                   return ++n, true;
+                                 }).ok());
+    CHECK(n == 1);
+  }
+
+  REQUIRE(store->AddAlias(trump, "POTUS").ok());
+  CHECK(CheckEnds(*store) > 0);
+  REQUIRE(store->Retract(2).ok());
+  CHECK(CheckEnds(*store) > 0);
+  View then;
+  then.as_of = 2;  // before the retraction: names are today's in every view
+  CHECK(CheckEnds(*store, then) > 0);
+}
+
+TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgrade converts it") {
+  TempDir dir;
+  const std::string path = dir.str() + "/db";
+  {
+    auto store = OpenRw(path);
+    JordanArticles(*store);
+  }
+  // Turn it into what kg wrote at schema 2: index values = the fact record.
+  {
+    rocksdb::DBOptions o;
+    std::vector<std::string> names;
+    REQUIRE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(o, path, descs, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    auto cf = [&](const std::string& n) { return handles[std::find(names.begin(), names.end(), n) - names.begin()]; };
+    std::map<std::string, std::string> facts;  // fid key -> record
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf("facts")));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) facts[it->key().ToString()] = it->value().ToString();
+    }
+    REQUIRE_FALSE(facts.empty());
+    int rows = 0;
+    for (const char* index : {"spo", "pos", "osp"}) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(index)));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string k = it->key().ToString();
+        REQUIRE(db->Put(rocksdb::WriteOptions(), cf(index), k, facts.at(k.substr(k.size() - 8))).ok());
+        ++rows;
+      }
+    }
+    CHECK(rows == 3 * static_cast<int>(facts.size()));
+    REQUIRE(db->Put(rocksdb::WriteOptions(), cf("meta"), "schema_version", std::string{0, 0, 0, 2}).ok());
+    for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+  }
+  for (auto mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
+    auto s = Store::Open(path, mode);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.status().code() == kg::Status::Code::kVersionMismatch);
+    CHECK_THAT(s.status().message(), Catch::Contains("schema version 2"));
+    CHECK_THAT(s.status().message(), Catch::Contains("kg upgrade"));
+  }
+  auto up = Store::Upgrade(path);
+  INFO(up.ToString());
+  REQUIRE(up.ok());
+  auto store = OpenRw(path);
+  CHECK(CheckEnds(*store) == 3 * 5);  // five facts, each through three indexes
+  CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");
+  store.reset();
+  CHECK(Store::Upgrade(path).ok());  // a current database is left as it is
+}
