@@ -10,18 +10,57 @@
 // (Collins 2002; Daume's trick of timestamps) and produces a LinearModel.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "extract/nlp/model_io.h"
 
 namespace kg::nlp {
 
+// Allocator for the big weight tables: blocks of 2 MiB and more are aligned
+// to 2 MiB and, on Linux, marked for transparent huge pages. Random lookups
+// over a table of tens of MB otherwise miss the TLB on almost every feature
+// (4 KiB pages); with 2 MiB pages the page walks disappear.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding is implicit
+  static constexpr size_t kHuge = size_t{2} << 20;
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) return static_cast<T*>(::operator new(bytes));
+    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure only costs speed
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < kHuge) ::operator delete(p);
+    else std::free(p);
+  }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
 class LinearModel {
  public:
   int num_classes() const { return num_classes_; }
   size_t num_features() const { return s_keys_.size(); }
-  size_t num_entries() const { return entries_.size(); }
+  size_t num_entries() const { return s_classes_.size(); }
 
   // Feature keys are 64-bit hashes; the table keeps a 32-bit fingerprint.
   static uint32_t Fingerprint(uint64_t key) {
@@ -34,13 +73,17 @@ class LinearModel {
   // batch of features are prefetched first and resolved afterwards, letting
   // the cache misses overlap.
   void Score(const uint64_t* feats, size_t n, float* scores) const {
+    if (!exact_.empty()) {
+      ScoreExact(feats, n, scores);
+      return;
+    }
     if (!dense_.empty()) {
       ScoreDense(feats, n, scores);
       return;
     }
     constexpr size_t kBatch = 64;
     uint32_t keys[kBatch];
-    const Slot* found[kBatch];
+    uint32_t found[kBatch];
     for (size_t base = 0; base < n; base += kBatch) {
       const size_t m = n - base < kBatch ? n - base : kBatch;
       for (size_t i = 0; i < m; ++i) {
@@ -54,8 +97,8 @@ class LinearModel {
         while (true) {
           const Slot& s = slots_[slot];
           if (s.key == key) {
-            __builtin_prefetch(&entries_[s.begin]);
-            found[nf++] = &s;
+            __builtin_prefetch(&entries_[s.span & kBeginMask]);
+            found[nf++] = s.span;
             break;
           }
           if (s.key == 0) break;
@@ -63,9 +106,9 @@ class LinearModel {
         }
       }
       for (size_t i = 0; i < nf; ++i) {
-        const Entry* e = &entries_[found[i]->begin];
-        const Entry* end = e + found[i]->len;
-        for (; e < end; ++e) scores[e->cls] += e->w;
+        const Entry* e = &entries_[found[i] & kBeginMask];
+        const Entry* end = e + (found[i] >> kLenShift);
+        for (; e < end; ++e) scores[e->cls] += weight_[e->q];
       }
     }
   }
@@ -79,25 +122,40 @@ class LinearModel {
   static constexpr int kDenseClasses = 3;
 
   static constexpr int kLevels = 127;  // magnitudes; code q in [-127,127], |q|-1 indexes them
+  // The in-memory table addresses at most this many weights (the files in
+  // models/ hold about 6 million at most).
+  static constexpr size_t kMaxEntries = size_t{1} << 24;
 
   // Builds the table from sorted, distinct fingerprints with their entries.
-  void Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
+  // Returns false (and leaves the model empty) if there are more than
+  // kMaxEntries weights.
+  bool Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
              std::vector<uint8_t> counts, std::vector<uint16_t> classes,
              std::vector<int8_t> qweights);
-  // Replaces the dequantized weights by `w` (same order as the entries).
+  // Scores with `w` (same order as the entries) instead of the codebook
+  // (slow; for measuring what quantization costs). Save still writes codes.
   void OverrideWeights(const std::vector<float>& w);
 
  private:
+  // In memory every weight is its 1-byte code, resolved through weight_ (the
+  // signed codebook, 256 floats that stay in L1): slots of 8 bytes, entries
+  // of 4, so the tables are a third of their former size and more of them
+  // stays in the caches.
+  static constexpr uint32_t kLenShift = 24;
+  static constexpr uint32_t kBeginMask = (uint32_t{1} << kLenShift) - 1;
   struct Slot {
     uint32_t key = 0;
-    uint32_t begin = 0;
-    uint32_t len = 0;
+    uint32_t span = 0;  // first entry (low 24 bits) | entry count << 24
   };
-  void FillDense(const std::vector<float>& w);  // dense_ from the serialized form
+  struct Entry {
+    uint16_t cls;
+    uint8_t q;  // code as unsigned byte, index into weight_
+  };
   struct DenseSlot {
     uint32_t key = 0;
-    float w[kDenseClasses] = {};
+    uint8_t q[kDenseClasses] = {};  // codes of classes 0..2 (0 = no weight)
   };
+  static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8);
   // Adds into a local kDenseClasses-wide sum and writes back only
   // num_classes_ scores: `scores` may hold fewer than kDenseClasses floats
   // (the tokenizer's 2-class models pass a float[2]).
@@ -117,7 +175,7 @@ class LinearModel {
         while (true) {
           const DenseSlot& s = dense_[slot];
           if (s.key == key) {
-            for (int c = 0; c < kDenseClasses; ++c) sum[c] += s.w[c];
+            for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[s.q[c]];
             break;
           }
           if (s.key == 0) break;
@@ -127,16 +185,18 @@ class LinearModel {
     }
     for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
   }
-  std::vector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
+  void ScoreExact(const uint64_t* feats, size_t n, float* scores) const;
+
+  HugeVector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
+  HugeVector<Slot> slots_{Slot{}};
+  HugeVector<Entry> entries_;
+  float weight_[256] = {};  // code (as uint8) -> weight; weight_[0] == 0
   int num_classes_ = 0;
   uint64_t mask_ = 0;
   std::vector<float> codebook_;
-  struct Entry {
-    float w;
-    uint32_t cls;
-  };
-  std::vector<Slot> slots_{Slot{}};
-  std::vector<Entry> entries_;
+  // With OverrideWeights: the exact weights and each feature's first entry.
+  std::vector<float> exact_;
+  std::vector<uint32_t> offsets_;
   // Serialized form, kept for Save.
   std::vector<uint32_t> s_keys_;
   std::vector<uint8_t> s_counts_;
@@ -159,6 +219,7 @@ class PerceptronTrainer {
   // below `prune` (> 0) are dropped.
   // With `exact`, the returned model scores with the unquantized averaged
   // weights (for measuring what quantization costs; Save still writes codes).
+  // An empty model if more than LinearModel::kMaxEntries weights survive.
   LinearModel Finalize(float prune, bool exact = false) const;
 
  private:
