@@ -1,6 +1,7 @@
 #include "extract/nlp/perceptron.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <cstdio>
@@ -13,6 +14,8 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
                         std::vector<int8_t> qweights) {
   *this = LinearModel();
   if (classes.size() >= kMaxEntries) return false;
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
   num_classes_ = num_classes;
   codebook_ = std::move(codebook);
   s_keys_ = std::move(keys);
@@ -38,7 +41,7 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
       DenseSlot& d = dense_[slot];
       d.key = s_keys_[i];
       for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j)
-        d.q[std::min<int>(s_classes_[j], num_classes_ - 1)] = code(j);
+        d.q |= uint32_t{code(j)} << (8 * std::min<int>(s_classes_[j], num_classes_ - 1));
     }
     return true;
   }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -59,6 +60,8 @@ using HugeVector = std::vector<T, HugePageAllocator<T>>;
 class LinearModel {
  public:
   int num_classes() const { return num_classes_; }
+  // Distinct for every table built in this process (copies share it).
+  uint64_t id() const { return id_; }
   size_t num_features() const { return s_keys_.size(); }
   size_t num_entries() const { return s_classes_.size(); }
 
@@ -67,6 +70,26 @@ class LinearModel {
     const auto k = static_cast<uint32_t>(key >> 32);
     return k == 0 ? 1 : k;
   }
+
+  // A caller-owned cache of table lookups: fingerprint -> the feature's
+  // slot content (its weights' codes, or where its entries are), absent
+  // features included. Direct-mapped, 8 bytes an entry, so a sentence's
+  // features fit in L1/L2 where the table itself (tens of MB) misses the
+  // caches on nearly every lookup. Pays off when the same features are
+  // scored again: the parser's branches re-score mostly the features of
+  // its greedy run. Not thread-safe: one per thread. It notices when it is
+  // used with another model (or a rebuilt one) and starts empty.
+  class Cache {
+   public:
+    explicit Cache(int log2_slots = 13)
+        : slots_(size_t{1} << log2_slots, 0), mask_((size_t{1} << log2_slots) - 1) {}
+
+   private:
+    friend class LinearModel;
+    std::vector<uint64_t> slots_;  // fingerprint << 32 | payload; 0 = empty
+    size_t mask_;
+    uint64_t owner_ = 0;  // id_ of the model whose lookups it holds
+  };
 
   // scores[c] += sum of weights of `feats` for class c. scores has num_classes().
   // Lookups are memory-bound (the tables are tens of MB), so the slots of a
@@ -92,25 +115,63 @@ class LinearModel {
       }
       size_t nf = 0;
       for (size_t i = 0; i < m; ++i) {
-        const uint32_t key = keys[i];
-        size_t slot = key & mask_;
-        while (true) {
-          const Slot& s = slots_[slot];
-          if (s.key == key) {
-            __builtin_prefetch(&entries_[s.span & kBeginMask]);
-            found[nf++] = s.span;
-            break;
-          }
-          if (s.key == 0) break;
-          slot = (slot + 1) & mask_;
+        const uint32_t span = Find(keys[i]);
+        if (span != 0) {
+          __builtin_prefetch(&entries_[span & kBeginMask]);
+          found[nf++] = span;
         }
       }
-      for (size_t i = 0; i < nf; ++i) {
-        const Entry* e = &entries_[found[i] & kBeginMask];
-        const Entry* end = e + (found[i] >> kLenShift);
-        for (; e < end; ++e) scores[e->cls] += weight_[e->q];
+      for (size_t i = 0; i < nf; ++i) AddEntries(found[i], scores);
+    }
+  }
+
+  // The same sums (bit for bit) through `cache`.
+  void Score(const uint64_t* feats, size_t n, float* scores, Cache& cache) const {
+    if (!exact_.empty()) {
+      ScoreExact(feats, n, scores);
+      return;
+    }
+    if (cache.owner_ != id_) {
+      std::fill(cache.slots_.begin(), cache.slots_.end(), 0);
+      cache.owner_ = id_;
+    }
+    constexpr size_t kBatch = 64;
+    uint32_t keys[kBatch], payload[kBatch];
+    uint8_t missed[kBatch];
+    float sum[kDenseClasses] = {};
+    const bool dense = !dense_.empty();
+    for (size_t base = 0; base < n; base += kBatch) {
+      const size_t m = n - base < kBatch ? n - base : kBatch;
+      size_t nm = 0;
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t key = Fingerprint(feats[base + i]);
+        keys[i] = key;
+        const uint64_t c = cache.slots_[key & cache.mask_];
+        if (static_cast<uint32_t>(c >> 32) == key) {
+          payload[i] = static_cast<uint32_t>(c);
+        } else {
+          missed[nm++] = static_cast<uint8_t>(i);
+          if (dense) __builtin_prefetch(&dense_[key & mask_]);
+          else __builtin_prefetch(&slots_[key & mask_]);
+        }
+      }
+      for (size_t j = 0; j < nm; ++j) {
+        const size_t i = missed[j];
+        payload[i] = dense ? FindDense(keys[i]) : Find(keys[i]);
+        cache.slots_[keys[i] & cache.mask_] = uint64_t{keys[i]} << 32 | payload[i];
+      }
+      if (dense) {
+        for (size_t i = 0; i < m; ++i)
+          for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[(payload[i] >> (8 * c)) & 0xff];
+      } else {
+        for (size_t i = 0; i < m; ++i)
+          if (payload[i] != 0) __builtin_prefetch(&entries_[payload[i] & kBeginMask]);
+        for (size_t i = 0; i < m; ++i)
+          if (payload[i] != 0) AddEntries(payload[i], scores);
       }
     }
+    if (dense)
+      for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
   }
 
   void Save(ModelWriter& w) const;
@@ -153,7 +214,7 @@ class LinearModel {
   };
   struct DenseSlot {
     uint32_t key = 0;
-    uint8_t q[kDenseClasses] = {};  // codes of classes 0..2 (0 = no weight)
+    uint32_t q = 0;  // code of class c (as unsigned byte) in bits 8c..8c+7; 0 = no weight
   };
   static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8);
   // Adds into a local kDenseClasses-wide sum and writes back only
@@ -170,20 +231,36 @@ class LinearModel {
         __builtin_prefetch(&dense_[keys[i] & mask_]);
       }
       for (size_t i = 0; i < m; ++i) {
-        const uint32_t key = keys[i];
-        size_t slot = key & mask_;
-        while (true) {
-          const DenseSlot& s = dense_[slot];
-          if (s.key == key) {
-            for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[s.q[c]];
-            break;
-          }
-          if (s.key == 0) break;
-          slot = (slot + 1) & mask_;
-        }
+        const uint32_t q = FindDense(keys[i]);
+        for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[(q >> (8 * c)) & 0xff];
       }
     }
     for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
+  }
+  // The codes of `key`'s weights (class c in bits 8c..8c+7), 0 if absent.
+  uint32_t FindDense(uint32_t key) const {
+    size_t slot = key & mask_;
+    while (true) {
+      const DenseSlot& s = dense_[slot];
+      if (s.key == key) return s.q;
+      if (s.key == 0) return 0;
+      slot = (slot + 1) & mask_;
+    }
+  }
+  // `key`'s span (first entry | count << kLenShift), 0 if absent.
+  uint32_t Find(uint32_t key) const {
+    size_t slot = key & mask_;
+    while (true) {
+      const Slot& s = slots_[slot];
+      if (s.key == key) return s.span;
+      if (s.key == 0) return 0;
+      slot = (slot + 1) & mask_;
+    }
+  }
+  void AddEntries(uint32_t span, float* scores) const {
+    const Entry* e = &entries_[span & kBeginMask];
+    const Entry* end = e + (span >> kLenShift);
+    for (; e < end; ++e) scores[e->cls] += weight_[e->q];
   }
   void ScoreExact(const uint64_t* feats, size_t n, float* scores) const;
 
@@ -192,6 +269,7 @@ class LinearModel {
   HugeVector<Entry> entries_;
   float weight_[256] = {};  // code (as uint8) -> weight; weight_[0] == 0
   int num_classes_ = 0;
+  uint64_t id_ = 0;  // distinct for every Build in the process (Cache validity)
   uint64_t mask_ = 0;
   std::vector<float> codebook_;
   // With OverrideWeights: the exact weights and each feature's first entry.

@@ -232,3 +232,33 @@ TEST_CASE("perceptron: many-class models keep every class's weight and the exact
     CHECK(nonzero > 2);
   }
 }
+
+TEST_CASE("perceptron: scoring through a lookup cache gives the same bits, across models",
+          "[nlp][model]") {
+  PerceptronTrainer t3(3), t9(9);
+  std::vector<uint64_t> feats;
+  for (uint64_t i = 1; i <= 300; ++i) feats.push_back(i * 0x9e3779b97f4a7c15ULL);
+  for (int round = 0; round < 5; ++round)
+    for (size_t i = 0; i + 4 <= feats.size(); i += 4) {
+      t3.Update(&feats[i], 4, static_cast<int>((i + round) % 3), 1.0f);
+      t9.Update(&feats[i], 4, static_cast<int>((i * 5 + round) % 9), 0.8f);
+      t3.Tick();
+      t9.Tick();
+    }
+  const LinearModel m3 = t3.Finalize(0.01f), m9 = t9.Finalize(0.01f);
+  // A 16-slot cache: most features evict each other, and both models share it.
+  LinearModel::Cache cache(4);
+  std::vector<uint64_t> probe = feats;
+  probe.push_back(42);  // absent from both models
+  for (int pass = 0; pass < 3; ++pass)
+    for (size_t i = 0; i + 7 <= probe.size(); i += 3) {
+      float a[3] = {0, 0, 0}, b[3] = {0, 0, 0};
+      m3.Score(&probe[i], 7, a);
+      m3.Score(&probe[i], 7, b, cache);
+      for (int c = 0; c < 3; ++c) CHECK(a[c] == b[c]);
+      std::vector<float> x(9, 0.0f), y(9, 0.0f);
+      m9.Score(&probe[i], 7, x.data());
+      m9.Score(&probe[i], 7, y.data(), cache);
+      CHECK(x == y);
+    }
+}
