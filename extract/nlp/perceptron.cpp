@@ -36,7 +36,7 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
     dense_.assign(cap, DenseSlot{});
     size_t j = 0;
     for (size_t i = 0; i < s_keys_.size(); ++i) {
-      size_t slot = s_keys_[i] & mask_;
+      size_t slot = Home(s_keys_[i]);
       while (dense_[slot].key != 0) slot = (slot + 1) & mask_;
       DenseSlot& d = dense_[slot];
       d.key = s_keys_[i];
@@ -49,7 +49,7 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
   entries_.resize(s_classes_.size());
   uint32_t pos = 0;
   for (size_t i = 0; i < s_keys_.size(); ++i) {
-    size_t slot = s_keys_[i] & mask_;
+    size_t slot = Home(s_keys_[i]);
     while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
     slots_[slot] = Slot{s_keys_[i], pos | static_cast<uint32_t>(s_counts_[i]) << kLenShift};
     pos += s_counts_[i];
