@@ -8,7 +8,7 @@
 
 namespace kg::nlp {
 
-inline constexpr uint64_t Mix64(uint64_t x) {
+__attribute__((always_inline)) inline constexpr uint64_t Mix64(uint64_t x) {
   // splitmix64 finalizer: cheap and well distributed.
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ULL;
@@ -32,7 +32,7 @@ inline constexpr uint64_t Rotl(uint64_t x, int r) { return (x << r) | (x >> (64 
 // Feature key for template `t` over values a, b, c (themselves hashes or small
 // integers). One mixing round: this runs ~150 times per parsed token. Never 0
 // (0 marks an empty slot in the weight tables).
-inline constexpr uint64_t Feat(uint32_t t, uint64_t a, uint64_t b = 0, uint64_t c = 0) {
+__attribute__((always_inline)) inline constexpr uint64_t Feat(uint32_t t, uint64_t a, uint64_t b = 0, uint64_t c = 0) {
   const uint64_t h = Mix64((a * 0x9e3779b97f4a7c15ULL) ^ Rotl(b * 0xc2b2ae3d27d4eb4fULL, 21) ^
                            Rotl(c * 0x165667b19e3779f9ULL, 42) ^
                            (static_cast<uint64_t>(t) * 0xd6e8feb86659fd93ULL));

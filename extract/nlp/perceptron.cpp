@@ -1,6 +1,7 @@
 #include "extract/nlp/perceptron.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <cstdio>
@@ -8,66 +9,79 @@
 
 namespace kg::nlp {
 
-void LinearModel::Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
+bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
                         std::vector<uint8_t> counts, std::vector<uint16_t> classes,
                         std::vector<int8_t> qweights) {
+  *this = LinearModel();
+  if (classes.size() >= kMaxEntries) return false;
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1, std::memory_order_relaxed);
   num_classes_ = num_classes;
   codebook_ = std::move(codebook);
   s_keys_ = std::move(keys);
   s_counts_ = std::move(counts);
   s_classes_ = std::move(classes);
   s_q_ = std::move(qweights);
+  for (int k = 1; k <= kLevels && k <= static_cast<int>(codebook_.size()); ++k) {
+    weight_[k] = codebook_[k - 1];
+    weight_[256 - k] = -codebook_[k - 1];
+  }
+  // Load factor at most 2/3: linear probing then stays within one or two
+  // cache lines, also for the many features that are not in the table.
   size_t cap = 16;
-  while (cap < s_keys_.size() * 2) cap <<= 1;
+  while (cap * 2 < s_keys_.size() * 3) cap <<= 1;
   mask_ = cap - 1;
-  std::vector<float> w(s_q_.size());
-  for (size_t j = 0; j < s_q_.size(); ++j) {
-    const int q = s_q_[j];
-    const float mag = q == 0 ? 0.0f : codebook_[std::abs(q) - 1];
-    w[j] = q < 0 ? -mag : mag;
-  }
+  auto code = [this](size_t j) { return static_cast<uint8_t>(s_q_[j]); };
   if (num_classes <= kDenseClasses) {
-    slots_.assign(1, Slot{});
-    entries_.clear();
-    FillDense(w);
-    return;
+    dense_.assign(cap, DenseSlot{});
+    size_t j = 0;
+    for (size_t i = 0; i < s_keys_.size(); ++i) {
+      size_t slot = Home(s_keys_[i]);
+      while (dense_[slot].key != 0) slot = (slot + 1) & mask_;
+      DenseSlot& d = dense_[slot];
+      d.key = s_keys_[i];
+      for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j)
+        d.q |= uint32_t{code(j)} << (8 * std::min<int>(s_classes_[j], num_classes_ - 1));
+    }
+    return true;
   }
-  dense_.clear();
   slots_.assign(cap, Slot{});
   entries_.resize(s_classes_.size());
   uint32_t pos = 0;
   for (size_t i = 0; i < s_keys_.size(); ++i) {
-    size_t slot = s_keys_[i] & mask_;
+    size_t slot = Home(s_keys_[i]);
     while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
-    slots_[slot] = Slot{s_keys_[i], pos, s_counts_[i]};
+    slots_[slot] = Slot{s_keys_[i], pos | static_cast<uint32_t>(s_counts_[i]) << kLenShift};
     pos += s_counts_[i];
   }
-  for (size_t j = 0; j < s_classes_.size(); ++j) {
-    entries_[j].cls = std::min<uint32_t>(s_classes_[j], static_cast<uint32_t>(num_classes - 1));
-    entries_[j].w = w[j];
-  }
-}
-
-void LinearModel::FillDense(const std::vector<float>& w) {
-  dense_.assign(mask_ + 1, DenseSlot{});
-  size_t j = 0;
-  for (size_t i = 0; i < s_keys_.size(); ++i) {
-    size_t slot = s_keys_[i] & mask_;
-    while (dense_[slot].key != 0) slot = (slot + 1) & mask_;
-    DenseSlot& d = dense_[slot];
-    d.key = s_keys_[i];
-    for (uint8_t c = 0; c < s_counts_[i]; ++c, ++j)
-      d.w[std::min<int>(s_classes_[j], num_classes_ - 1)] += w[j];
-  }
+  for (size_t j = 0; j < s_classes_.size(); ++j)
+    entries_[j] = Entry{static_cast<uint16_t>(std::min<int>(s_classes_[j], num_classes - 1)), code(j)};
+  return true;
 }
 
 void LinearModel::OverrideWeights(const std::vector<float>& w) {
   if (w.size() != s_classes_.size()) return;
-  if (!dense_.empty()) {
-    FillDense(w);
-    return;
+  exact_ = w;
+  offsets_.assign(s_keys_.size() + 1, 0);
+  for (size_t i = 0; i < s_keys_.size(); ++i) offsets_[i + 1] = offsets_[i] + s_counts_[i];
+}
+
+void LinearModel::ScoreExact(const uint64_t* feats, size_t n, float* scores) const {
+  // Same sums as the fast path, in the same order, from the exact weights.
+  float sum[kDenseClasses] = {};
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t key = Fingerprint(feats[i]);
+    const auto it = std::lower_bound(s_keys_.begin(), s_keys_.end(), key);
+    if (it == s_keys_.end() || *it != key) continue;
+    const size_t f = static_cast<size_t>(it - s_keys_.begin());
+    for (uint32_t j = offsets_[f]; j < offsets_[f + 1]; ++j) {
+      const int c = std::min<int>(s_classes_[j], num_classes_ - 1);
+      if (num_classes_ <= kDenseClasses) sum[c] += exact_[j];
+      else scores[c] += exact_[j];
+    }
   }
-  for (size_t j = 0; j < w.size() && j < entries_.size(); ++j) entries_[j].w = w[j];
+  if (num_classes_ <= kDenseClasses)
+    for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
 }
 
 void LinearModel::Save(ModelWriter& w) const {
@@ -110,9 +124,8 @@ bool LinearModel::Load(ModelReader& r) {
     if (keys[i] == 0 || (i > 0 && keys[i] <= keys[i - 1])) return false;
   for (int8_t x : q)
     if (x == -128) return false;
-  Build(nc, std::move(codebook), std::move(keys), std::move(counts), std::move(classes),
-        std::move(q));
-  return true;
+  return Build(nc, std::move(codebook), std::move(keys), std::move(counts), std::move(classes),
+               std::move(q));
 }
 
 PerceptronTrainer::PerceptronTrainer(int num_classes) : num_classes_(num_classes) {
@@ -261,7 +274,7 @@ LinearModel PerceptronTrainer::Finalize(float prune, bool exact) const {
     counts.push_back(c);
   }
   LinearModel m;
-  m.Build(num_classes_, std::move(codebook), std::move(out_keys), std::move(counts),
+  (void)m.Build(num_classes_, std::move(codebook), std::move(out_keys), std::move(counts),
           std::move(classes), std::move(q));
   if (exact) m.OverrideWeights(exact_w);
   return m;

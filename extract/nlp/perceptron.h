@@ -10,18 +10,61 @@
 // (Collins 2002; Daume's trick of timestamps) and produces a LinearModel.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "extract/nlp/model_io.h"
 
 namespace kg::nlp {
 
+// Allocator for the weight tables: blocks are aligned to cache lines (64
+// bytes); those of 2 MiB and more to 2 MiB and, on Linux, marked for
+// transparent huge pages. Random lookups
+// over a table of tens of MB otherwise miss the TLB on almost every feature
+// (4 KiB pages); with 2 MiB pages the page walks disappear.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding is implicit
+  static constexpr size_t kHuge = size_t{2} << 20;
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) return static_cast<T*>(::operator new(bytes, std::align_val_t{64}));
+    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* p = std::aligned_alloc(kHuge, rounded);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure only costs speed
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < kHuge) ::operator delete(p, std::align_val_t{64});
+    else std::free(p);
+  }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
 class LinearModel {
  public:
   int num_classes() const { return num_classes_; }
+  // Distinct for every table built in this process (copies share it).
+  uint64_t id() const { return id_; }
   size_t num_features() const { return s_keys_.size(); }
-  size_t num_entries() const { return entries_.size(); }
+  size_t num_entries() const { return s_classes_.size(); }
 
   // Feature keys are 64-bit hashes; the table keeps a 32-bit fingerprint.
   static uint32_t Fingerprint(uint64_t key) {
@@ -29,45 +72,107 @@ class LinearModel {
     return k == 0 ? 1 : k;
   }
 
+  // A caller-owned cache of table lookups: fingerprint -> the feature's
+  // slot content (its weights' codes, or where its entries are), absent
+  // features included. Direct-mapped, 8 bytes an entry, so a sentence's
+  // features fit in L1/L2 where the table itself (tens of MB) misses the
+  // caches on nearly every lookup. Pays off when the same features are
+  // scored again: the parser's branches re-score mostly the features of
+  // its greedy run. Not thread-safe: one per thread. It notices when it is
+  // used with another model (or a rebuilt one) and starts empty.
+  class Cache {
+   public:
+    explicit Cache(int log2_slots = 13)
+        : slots_(size_t{1} << log2_slots, 0), mask_((size_t{1} << log2_slots) - 1) {}
+
+   private:
+    friend class LinearModel;
+    std::vector<uint64_t> slots_;  // fingerprint << 32 | payload; 0 = empty
+    size_t mask_;
+    uint64_t owner_ = 0;  // id_ of the model whose lookups it holds
+  };
+
   // scores[c] += sum of weights of `feats` for class c. scores has num_classes().
   // Lookups are memory-bound (the tables are tens of MB), so the slots of a
   // batch of features are prefetched first and resolved afterwards, letting
   // the cache misses overlap.
   void Score(const uint64_t* feats, size_t n, float* scores) const {
+    if (!exact_.empty()) {
+      ScoreExact(feats, n, scores);
+      return;
+    }
     if (!dense_.empty()) {
       ScoreDense(feats, n, scores);
       return;
     }
     constexpr size_t kBatch = 64;
     uint32_t keys[kBatch];
-    const Slot* found[kBatch];
+    uint32_t found[kBatch];
     for (size_t base = 0; base < n; base += kBatch) {
       const size_t m = n - base < kBatch ? n - base : kBatch;
       for (size_t i = 0; i < m; ++i) {
         keys[i] = Fingerprint(feats[base + i]);
-        __builtin_prefetch(&slots_[keys[i] & mask_]);
+        __builtin_prefetch(&slots_[Home(keys[i])]);
       }
       size_t nf = 0;
       for (size_t i = 0; i < m; ++i) {
-        const uint32_t key = keys[i];
-        size_t slot = key & mask_;
-        while (true) {
-          const Slot& s = slots_[slot];
-          if (s.key == key) {
-            __builtin_prefetch(&entries_[s.begin]);
-            found[nf++] = &s;
-            break;
-          }
-          if (s.key == 0) break;
-          slot = (slot + 1) & mask_;
+        const uint32_t span = Find(keys[i]);
+        if (span != 0) {
+          __builtin_prefetch(&entries_[span & kBeginMask]);
+          found[nf++] = span;
         }
       }
-      for (size_t i = 0; i < nf; ++i) {
-        const Entry* e = &entries_[found[i]->begin];
-        const Entry* end = e + found[i]->len;
-        for (; e < end; ++e) scores[e->cls] += e->w;
+      for (size_t i = 0; i < nf; ++i) AddEntries(found[i], scores);
+    }
+  }
+
+  // The same sums (bit for bit) through `cache`.
+  void Score(const uint64_t* feats, size_t n, float* scores, Cache& cache) const {
+    if (!exact_.empty()) {
+      ScoreExact(feats, n, scores);
+      return;
+    }
+    if (cache.owner_ != id_) {
+      std::fill(cache.slots_.begin(), cache.slots_.end(), 0);
+      cache.owner_ = id_;
+    }
+    constexpr size_t kBatch = 64;
+    uint32_t keys[kBatch], payload[kBatch];
+    uint8_t missed[kBatch];
+    float sum[kDenseClasses] = {};
+    const bool dense = !dense_.empty();
+    for (size_t base = 0; base < n; base += kBatch) {
+      const size_t m = n - base < kBatch ? n - base : kBatch;
+      size_t nm = 0;
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t key = Fingerprint(feats[base + i]);
+        keys[i] = key;
+        const uint64_t c = cache.slots_[key & cache.mask_];
+        if (static_cast<uint32_t>(c >> 32) == key) {
+          payload[i] = static_cast<uint32_t>(c);
+        } else {
+          missed[nm++] = static_cast<uint8_t>(i);
+          if (dense) __builtin_prefetch(&dense_[Home(key)]);
+          else __builtin_prefetch(&slots_[Home(key)]);
+        }
+      }
+      for (size_t j = 0; j < nm; ++j) {
+        const size_t i = missed[j];
+        payload[i] = dense ? FindDense(keys[i]) : Find(keys[i]);
+        cache.slots_[keys[i] & cache.mask_] = uint64_t{keys[i]} << 32 | payload[i];
+      }
+      if (dense) {
+        for (size_t i = 0; i < m; ++i)
+          for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[(payload[i] >> (8 * c)) & 0xff];
+      } else {
+        for (size_t i = 0; i < m; ++i)
+          if (payload[i] != 0) __builtin_prefetch(&entries_[payload[i] & kBeginMask]);
+        for (size_t i = 0; i < m; ++i)
+          if (payload[i] != 0) AddEntries(payload[i], scores);
       }
     }
+    if (dense)
+      for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
   }
 
   void Save(ModelWriter& w) const;
@@ -79,25 +184,40 @@ class LinearModel {
   static constexpr int kDenseClasses = 3;
 
   static constexpr int kLevels = 127;  // magnitudes; code q in [-127,127], |q|-1 indexes them
+  // The in-memory table addresses at most this many weights (the files in
+  // models/ hold about 6 million at most).
+  static constexpr size_t kMaxEntries = size_t{1} << 24;
 
   // Builds the table from sorted, distinct fingerprints with their entries.
-  void Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
+  // Returns false (and leaves the model empty) if there are more than
+  // kMaxEntries weights.
+  bool Build(int num_classes, std::vector<float> codebook, std::vector<uint32_t> keys,
              std::vector<uint8_t> counts, std::vector<uint16_t> classes,
              std::vector<int8_t> qweights);
-  // Replaces the dequantized weights by `w` (same order as the entries).
+  // Scores with `w` (same order as the entries) instead of the codebook
+  // (slow; for measuring what quantization costs). Save still writes codes.
   void OverrideWeights(const std::vector<float>& w);
 
  private:
+  // In memory every weight is its 1-byte code, resolved through weight_ (the
+  // signed codebook, 256 floats that stay in L1): slots of 8 bytes, entries
+  // of 4, so the tables are a third of their former size and more of them
+  // stays in the caches.
+  static constexpr uint32_t kLenShift = 24;
+  static constexpr uint32_t kBeginMask = (uint32_t{1} << kLenShift) - 1;
   struct Slot {
     uint32_t key = 0;
-    uint32_t begin = 0;
-    uint32_t len = 0;
+    uint32_t span = 0;  // first entry (low 24 bits) | entry count << 24
   };
-  void FillDense(const std::vector<float>& w);  // dense_ from the serialized form
+  struct Entry {
+    uint16_t cls;
+    uint8_t q;  // code as unsigned byte, index into weight_
+  };
   struct DenseSlot {
     uint32_t key = 0;
-    float w[kDenseClasses] = {};
+    uint32_t q = 0;  // code of class c (as unsigned byte) in bits 8c..8c+7; 0 = no weight
   };
+  static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8);
   // Adds into a local kDenseClasses-wide sum and writes back only
   // num_classes_ scores: `scores` may hold fewer than kDenseClasses floats
   // (the tokenizer's 2-class models pass a float[2]).
@@ -109,34 +229,59 @@ class LinearModel {
       const size_t m = n - base < kBatch ? n - base : kBatch;
       for (size_t i = 0; i < m; ++i) {
         keys[i] = Fingerprint(feats[base + i]);
-        __builtin_prefetch(&dense_[keys[i] & mask_]);
+        __builtin_prefetch(&dense_[Home(keys[i])]);
       }
       for (size_t i = 0; i < m; ++i) {
-        const uint32_t key = keys[i];
-        size_t slot = key & mask_;
-        while (true) {
-          const DenseSlot& s = dense_[slot];
-          if (s.key == key) {
-            for (int c = 0; c < kDenseClasses; ++c) sum[c] += s.w[c];
-            break;
-          }
-          if (s.key == 0) break;
-          slot = (slot + 1) & mask_;
-        }
+        const uint32_t q = FindDense(keys[i]);
+        for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[(q >> (8 * c)) & 0xff];
       }
     }
     for (int c = 0; c < num_classes_; ++c) scores[c] += sum[c];
   }
-  std::vector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
+  // Where the probe for `key` starts: the first slot of its 64-byte bucket.
+  // Probing then runs through the slots of the cache line the prefetch
+  // brought in; starting at the key's own slot, about a quarter of the
+  // lookups ran into the next line, a miss that was not prefetched.
+  size_t Home(uint32_t key) const { return key & mask_ & ~size_t{kBucketSlots - 1}; }
+  static constexpr uint32_t kBucketSlots = 8;  // 8-byte slots per 64-byte line
+  // The codes of `key`'s weights (class c in bits 8c..8c+7), 0 if absent.
+  uint32_t FindDense(uint32_t key) const {
+    size_t slot = Home(key);
+    while (true) {
+      const DenseSlot& s = dense_[slot];
+      if (s.key == key) return s.q;
+      if (s.key == 0) return 0;
+      slot = (slot + 1) & mask_;
+    }
+  }
+  // `key`'s span (first entry | count << kLenShift), 0 if absent.
+  uint32_t Find(uint32_t key) const {
+    size_t slot = Home(key);
+    while (true) {
+      const Slot& s = slots_[slot];
+      if (s.key == key) return s.span;
+      if (s.key == 0) return 0;
+      slot = (slot + 1) & mask_;
+    }
+  }
+  void AddEntries(uint32_t span, float* scores) const {
+    const Entry* e = &entries_[span & kBeginMask];
+    const Entry* end = e + (span >> kLenShift);
+    for (; e < end; ++e) scores[e->cls] += weight_[e->q];
+  }
+  void ScoreExact(const uint64_t* feats, size_t n, float* scores) const;
+
+  HugeVector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
+  HugeVector<Slot> slots_{Slot{}};
+  HugeVector<Entry> entries_;
+  float weight_[256] = {};  // code (as uint8) -> weight; weight_[0] == 0
   int num_classes_ = 0;
+  uint64_t id_ = 0;  // distinct for every Build in the process (Cache validity)
   uint64_t mask_ = 0;
   std::vector<float> codebook_;
-  struct Entry {
-    float w;
-    uint32_t cls;
-  };
-  std::vector<Slot> slots_{Slot{}};
-  std::vector<Entry> entries_;
+  // With OverrideWeights: the exact weights and each feature's first entry.
+  std::vector<float> exact_;
+  std::vector<uint32_t> offsets_;
   // Serialized form, kept for Save.
   std::vector<uint32_t> s_keys_;
   std::vector<uint8_t> s_counts_;
@@ -159,6 +304,7 @@ class PerceptronTrainer {
   // below `prune` (> 0) are dropped.
   // With `exact`, the returned model scores with the unquantized averaged
   // weights (for measuring what quantization costs; Save still writes codes).
+  // An empty model if more than LinearModel::kMaxEntries weights survive.
   LinearModel Finalize(float prune, bool exact = false) const;
 
  private:

@@ -192,3 +192,73 @@ TEST_CASE("perceptron: a 2-class model writes only its 2 scores", "[nlp][model]"
   std::memcpy(&after, &buf[2], sizeof after);
   CHECK(after == guard);
 }
+
+TEST_CASE("perceptron: the huge-page allocator gives 2 MiB-aligned big tables that hold their values",
+          "[nlp][model]") {
+  HugeVector<uint64_t> big(size_t{3} << 18);  // 6 MiB
+  CHECK(reinterpret_cast<uintptr_t>(big.data()) % (size_t{2} << 20) == 0);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = i * 7;
+  HugeVector<uint64_t> copy = big;
+  copy.resize(copy.size() + 1, 5);
+  CHECK(copy[12345] == 12345 * 7);
+  CHECK(copy.back() == 5);
+  HugeVector<uint32_t> small(10, 3);  // below 2 MiB: the ordinary allocator
+  CHECK(small[9] == 3);
+}
+
+TEST_CASE("perceptron: many-class models keep every class's weight and the exact path agrees",
+          "[nlp][model]") {
+  // 40 classes, each feature with several classes: entries, spans and codes.
+  PerceptronTrainer t(40);
+  const uint64_t feats[][2] = {{101, 202}, {202, 303}, {404, 101}};
+  for (int round = 0; round < 30; ++round)
+    for (int i = 0; i < 3; ++i) {
+      t.Update(feats[i], 2, (i * 7 + round) % 40, 1.0f);
+      t.Update(feats[i], 2, (i * 3 + 2 * round) % 40, -0.5f);
+      t.Tick();
+    }
+  const LinearModel q = t.Finalize(0.01f), x = t.Finalize(0.01f, true);
+  REQUIRE(q.num_classes() == 40);
+  REQUIRE(q.num_entries() > q.num_features());
+  for (const auto& f : feats) {
+    std::vector<float> sq(40, 0.0f), sx(40, 0.0f);
+    q.Score(f, 2, sq.data());
+    x.Score(f, 2, sx.data());
+    int nonzero = 0;
+    for (int c = 0; c < 40; ++c) {
+      CHECK(sq[c] == Approx(sx[c]).epsilon(0.05).margin(0.05));
+      nonzero += sq[c] != 0.0f;
+    }
+    CHECK(nonzero > 2);
+  }
+}
+
+TEST_CASE("perceptron: scoring through a lookup cache gives the same bits, across models",
+          "[nlp][model]") {
+  PerceptronTrainer t3(3), t9(9);
+  std::vector<uint64_t> feats;
+  for (uint64_t i = 1; i <= 300; ++i) feats.push_back(i * 0x9e3779b97f4a7c15ULL);
+  for (int round = 0; round < 5; ++round)
+    for (size_t i = 0; i + 4 <= feats.size(); i += 4) {
+      t3.Update(&feats[i], 4, static_cast<int>((i + round) % 3), 1.0f);
+      t9.Update(&feats[i], 4, static_cast<int>((i * 5 + round) % 9), 0.8f);
+      t3.Tick();
+      t9.Tick();
+    }
+  const LinearModel m3 = t3.Finalize(0.01f), m9 = t9.Finalize(0.01f);
+  // A 16-slot cache: most features evict each other, and both models share it.
+  LinearModel::Cache cache(4);
+  std::vector<uint64_t> probe = feats;
+  probe.push_back(42);  // absent from both models
+  for (int pass = 0; pass < 3; ++pass)
+    for (size_t i = 0; i + 7 <= probe.size(); i += 3) {
+      float a[3] = {0, 0, 0}, b[3] = {0, 0, 0};
+      m3.Score(&probe[i], 7, a);
+      m3.Score(&probe[i], 7, b, cache);
+      for (int c = 0; c < 3; ++c) CHECK(a[c] == b[c]);
+      std::vector<float> x(9, 0.0f), y(9, 0.0f);
+      m9.Score(&probe[i], 7, x.data());
+      m9.Score(&probe[i], 7, y.data(), cache);
+      CHECK(x == y);
+    }
+}
