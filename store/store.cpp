@@ -22,6 +22,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include "graph/known_names.h"
 #include "graph/resolve.h"
 #include "store/store_impl.h"
 
@@ -277,6 +278,10 @@ Status ValidateExtraction(std::string_view text, const Extraction& x) {
   }
   return Status::Ok();
 }
+
+// A name becomes a known name (graph/known_names.h) once this many live
+// articles mention its entity: one article's tagging error is not enough.
+constexpr uint64_t kKnownNameMinArticles = 2;
 
 std::string LastWord(const std::string& norm) {
   auto pos = norm.rfind(' ');
@@ -552,11 +557,11 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
 }
 
 Result<CommitResult> Store::Commit(const Article& article_in, std::string_view text,
-                                   const Extraction& x) {
+                                   const Extraction& x_in) {
   if (impl_->mode != OpenMode::kReadWrite) {
     return Status::InvalidArgument("database " + impl_->path + " is open read-only");
   }
-  if (Status s = ValidateExtraction(text, x); !s.ok()) return s;
+  if (Status s = ValidateExtraction(text, x_in); !s.ok()) return s;
 
   std::lock_guard<std::mutex> lock(impl_->write_mu);
   Article article = article_in;
@@ -577,6 +582,56 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
       return result;
     }
   }
+
+  // --- The graph as a gazetteer: capitalised words the extraction left
+  // untagged that name a well-attested entity become mentions of it
+  // (graph/known_names.h). Lookup failures only lose such mentions.
+  Status lookup_status = Status::Ok();
+  auto known_name = [&](std::string_view written) -> std::optional<EntityType> {
+    const std::string norm = NormalizeName(written);
+    if (norm.empty() || !lookup_status.ok()) return std::nullopt;
+    const bool multi_word = norm.find(' ') != std::string::npos;
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (Status s = t.Scan(kAliases, AliasPrefix(norm), &rows); !s.ok()) {
+      lookup_status = s;
+      return std::nullopt;
+    }
+    std::optional<EntityType> type;
+    EntityId found = 0;
+    for (const auto& [k, v] : rows) {
+      if (k.size() != norm.size() + 9 || v != written) continue;  // same words, same case
+      auto id = t.Canonical(codec::GetU64(k.data() + norm.size() + 1));
+      if (!id.ok()) {
+        lookup_status = id.status();
+        return std::nullopt;
+      }
+      if (id.value() == found) continue;
+      auto rec = t.Entity(id.value());
+      if (!rec.ok()) {
+        lookup_status = rec.status();
+        return std::nullopt;
+      }
+      const EntityRec& r = rec.value();
+      const bool typed = r.type == EntityType::kOrganization || r.type == EntityType::kPlace ||
+                         (r.type == EntityType::kPerson && multi_word);  // a lone surname is ambiguous
+      if (!typed || r.live_articles < kKnownNameMinArticles) continue;
+      if (found != 0) return std::nullopt;  // two entities answer to it: leave it
+      found = id.value();
+      type = r.type;
+    }
+    return type;
+  };
+  Extraction augmented;
+  const Extraction* xp = &x_in;
+  {
+    Extraction copy = x_in;
+    if (AddKnownNameMentions(text, known_name, &copy) > 0 && lookup_status.ok()) {
+      augmented = std::move(copy);
+      xp = &augmented;
+    }
+  }
+  if (!lookup_status.ok()) return lookup_status;
+  const Extraction& x = *xp;
 
   Counters c = impl_->counters;
   const ArticleSeq seq = c.next_seq++;

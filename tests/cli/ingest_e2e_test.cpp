@@ -181,3 +181,44 @@ TEST_CASE("kg ingest --extracted stores what kg extract found + like a direct in
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Catch::Contains(via.str() + "/bad.jsonl:1: "));
 }
+
+// Known names (graph/known_names.h) depend on the store, so they are added at
+// commit: both paths must give them. Invented articles: the tagger finds the
+// made-up company "Dorning" in the first two only.
+TEST_CASE("kg ingest --extracted equals a direct ingest - known names added at commit included") {
+  TempDir direct, via;
+  const std::string articles = direct.str() + "/dorning.jsonl";
+  Write(articles,
+        "{\"id\":\"k1\",\"title\":\"t1\",\"text\":\"The aircraft maker Dorning said on Monday that it would cut "
+        "500 jobs. Shares of Dorning fell 3 percent.\"}\n"
+        "{\"id\":\"k2\",\"title\":\"t2\",\"text\":\"Airlines ordered 40 jets from Dorning, the company said in a "
+        "statement.\"}\n"
+        "{\"id\":\"k3\",\"title\":\"t3\",\"text\":\"Dorning delivered ten planes to Ryanair last month. Analysts "
+        "expect more orders.\"}\n"
+        "{\"id\":\"k4\",\"title\":\"t4\",\"text\":\"Ryanair will buy more Dorning 737s next year, the airline "
+        "said.\"}\n");
+  REQUIRE(Kg(direct, "ingest " + articles).status == 0);
+  Run x = Kg(via, "extract --format jsonl " + articles);
+  REQUIRE(x.status == 0);
+  // The extraction alone misses Dorning in k3 and k4.
+  int extracted = 0;
+  std::istringstream lines(x.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto rec = nlohmann::json::parse(line);
+    for (const auto& m : rec["mentions"]) {
+      const std::string text = rec["text"];
+      extracted += text.substr(m["begin"], m["end"].get<size_t>() - m["begin"].get<size_t>()) == "Dorning";
+    }
+  }
+  CHECK(extracted == 3);
+  Write(via.str() + "/x.jsonl", x.out);
+  Run r = Kg(via, "ingest --json --extracted " + via.str() + "/x.jsonl");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  Run a = Kg(direct, "entities --json"), b = Kg(via, "entities --json");
+  CHECK(a.out == b.out);
+  auto entities = nlohmann::json::parse(a.out);
+  REQUIRE(!entities.empty());
+  CHECK(entities[0]["name"] == "Dorning");
+  CHECK(entities[0]["mentions"] == 6);  // 3 names and "it" from extraction, then k3 and k4
+}

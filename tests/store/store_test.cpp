@@ -483,3 +483,43 @@ TEST_CASE("split moves a wrongly joined name + its articles + mentions and facts
   auto old = store->NewReader(v);
   CHECK(old->GetEntity(nid)->mentions == 2);
 }
+
+TEST_CASE("a name the graph knows from two articles is a mention where the extraction missed it") {
+  TempDir dir;
+  auto store = OpenRw(dir);
+  auto boeing_article = [](const std::string& id, const std::string& sentence) {
+    ArticleBuilder a(id);
+    a.Entity("Boeing", EntityType::kOrganization);
+    a.Sentence(sentence);
+    return a;
+  };
+  // An article that names Boeing only where its tagger saw no name.
+  auto untagged = [](const std::string& id) {
+    ArticleBuilder a(id);
+    a.Entity("Ryanair", EntityType::kOrganization);
+    a.Sentence("Ryanair ordered more Boeing 737s in " + id + ".");
+    a.Sentence("Boeing's shares rose.");
+    return a;
+  };
+  auto mentions_in = [&](uint64_t seq) {
+    auto reader = store->NewReader();
+    auto ids = reader->FindByName("Boeing");
+    REQUIRE(ids.size() == 1);
+    int n = 0;
+    REQUIRE(reader->ScanMentions(ids[0], [&](const kg::store::StoredMention& m) {
+      n += m.article_seq == seq;
+      return true;
+    }).ok());
+    return n;
+  };
+  Commit(*store, boeing_article("b1", "Boeing delayed the plane."));
+  // One earlier article is not enough.
+  auto r2 = Commit(*store, untagged("u1"));
+  CHECK(mentions_in(r2.seq) == 0);
+  Commit(*store, boeing_article("b2", "Shares of Boeing fell."));
+  auto r4 = Commit(*store, untagged("u2"));
+  CHECK(r4.new_entities == 0);
+  CHECK(mentions_in(r4.seq) == 2);
+  auto reader = store->NewReader();
+  CHECK(reader->FindByName("Boeing").size() == 1);
+}
