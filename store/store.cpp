@@ -309,6 +309,7 @@ std::string PrimaryFingerprint(const std::string& path) {
 }  // namespace
 
 Store::Impl::~Impl() {
+  for (auto& pool : idle_iters) pool.clear();  // before their column families and DB
   for (auto& h : cfs) {
     if (h && db) (void)db->DestroyColumnFamilyHandle(h.release());
   }
