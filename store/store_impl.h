@@ -69,6 +69,9 @@ class Store::Impl {
   mutable uint64_t idle_iters_seq = 0;
   mutable std::vector<std::unique_ptr<rocksdb::Iterator>> idle_iters[internal::kCfCount];
 
+  // Destroys the idle iterators (after a write).
+  void DropIdleIterators() const;
+
   rocksdb::ColumnFamilyHandle* cf(internal::Cf c) const { return cfs[c].get(); }
 };
 
