@@ -2,7 +2,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <mutex>
 #include <set>
+#include <string>
+#include <unordered_map>
 
 #include "query/executor.h"
 #include "query/parser.h"
@@ -12,8 +15,43 @@ namespace kg::query {
 
 namespace {
 
+// Parsed queries by text, shared by every store and thread: a query the
+// shell or a program runs again (with new $parameters) skips the lexer and
+// parser, a tenth of a 1-hop. Only the AST is kept: binding resolves names
+// against the store and the parameters, so it runs on every call and a
+// cached query sees every write. Syntax errors are not kept.
+class ParseCache {
+ public:
+  std::variant<std::shared_ptr<const ast::Query>, QueryError> Get(std::string_view text) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = map_.find(std::string(text));
+      if (it != map_.end()) return it->second;
+    }
+    auto parsed = Parse(text);
+    if (auto* err = std::get_if<QueryError>(&parsed)) return std::move(*err);
+    auto ast = std::make_shared<const ast::Query>(std::move(std::get<ast::Query>(parsed)));
+    std::lock_guard<std::mutex> lock(mu_);
+    // Bounded: a program that builds query text instead of passing
+    // parameters would otherwise grow it forever; starting over is enough.
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(std::string(text), ast);
+    return ast;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 256;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const ast::Query>> map_;
+};
+
+ParseCache& TheParseCache() {
+  static ParseCache cache;
+  return cache;
+}
+
 struct Prepared {
-  ast::Query ast;
+  std::shared_ptr<const ast::Query> ast;
   std::unique_ptr<store::Reader> reader;
   BoundQuery bound;
   Plan plan;
@@ -21,9 +59,9 @@ struct Prepared {
 
 // Lex, parse, resolve the view, bind and plan.
 Status Prepare(const store::Store& store, std::string_view text, const QueryOptions& options, Prepared* out) {
-  auto parsed = Parse(text);
+  auto parsed = TheParseCache().Get(text);
   if (auto* err = std::get_if<QueryError>(&parsed)) return ToStatus(text, *err);
-  out->ast = std::move(std::get<ast::Query>(parsed));
+  out->ast = std::move(std::get<std::shared_ptr<const ast::Query>>(parsed));
   store::View view = options.view;
   if (!options.as_of_date.empty()) {
     if (!IsIsoDate(options.as_of_date)) {
@@ -35,9 +73,9 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
     if (!seq.ok()) return seq.status();
     view.as_of = *seq;
   }
-  if (!out->ast.time.empty()) {
+  if (!out->ast->time.empty()) {
     auto latest = store.NewReader(options.view);
-    auto resolved = ResolveView(out->ast, options.params, *latest, view);
+    auto resolved = ResolveView(*out->ast, options.params, *latest, view);
     if (auto* err = std::get_if<QueryError>(&resolved)) return ToStatus(text, *err);
     view = std::get<store::View>(resolved);
   }
@@ -45,7 +83,7 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   BindOptions bo;
   bo.default_max_hops = options.default_max_hops;
   bo.max_hops_limit = options.max_hops_limit;
-  auto bound = Bind(out->ast, options.params, *out->reader, bo);
+  auto bound = Bind(*out->ast, options.params, *out->reader, bo);
   if (auto* err = std::get_if<QueryError>(&bound)) return ToStatus(text, *err);
   out->bound = std::move(std::get<BoundQuery>(bound));
   out->plan = MakePlan(out->bound);

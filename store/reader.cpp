@@ -55,13 +55,38 @@ class ReaderImpl final : public Reader {
       std::lock_guard<std::mutex> lock(impl_.reader_state_mu);
       impl_.reader_state = state_;
     }
+    rocks_seq_ = rocks_seq;
+    {
+      std::lock_guard<std::mutex> lock(impl_.idle_iters_mu);
+      if (impl_.idle_iters_seq == rocks_seq) {
+        for (int c = 0; c < kCfCount; ++c) std::swap(free_iters_[c], impl_.idle_iters[c]);
+      }
+    }
     last_seq_ = state_->last_seq;
     no_redirects_ = state_->no_redirects;
     as_of_ = std::min(view_.as_of, last_seq_);
     latest_ = !view_.only_article.has_value() && view_.as_of >= last_seq_;
   }
   ~ReaderImpl() override {
-    for (auto& pool : free_iters_) pool.clear();  // before their snapshot goes
+    // Hand the iterators to the next reader at this state (see
+    // Store::Impl::idle_iters); whatever they replace is destroyed outside
+    // the lock.
+    {
+      std::lock_guard<std::mutex> lock(impl_.idle_iters_mu);
+      if (impl_.idle_iters_seq != rocks_seq_) {
+        impl_.idle_iters_seq = rocks_seq_;
+        for (int c = 0; c < kCfCount; ++c) std::swap(free_iters_[c], impl_.idle_iters[c]);
+      } else {
+        for (int c = 0; c < kCfCount; ++c) {
+          auto& idle = impl_.idle_iters[c];
+          while (idle.size() < kMaxIdleIters && !free_iters_[c].empty()) {
+            idle.push_back(std::move(free_iters_[c].back()));
+            free_iters_[c].pop_back();
+          }
+        }
+      }
+    }
+    for (auto& pool : free_iters_) pool.clear();
     if (snap_ != nullptr) impl_.db->ReleaseSnapshot(snap_);
     --impl_.live_readers;
   }
@@ -609,6 +634,10 @@ class ReaderImpl final : public Reader {
   std::unordered_map<PredId, std::string> pred_names_;
   std::map<ArticleSeq, std::string> article_ids_;
   std::vector<std::unique_ptr<rocksdb::Iterator>> free_iters_[kCfCount];  // see Scan
+  uint64_t rocks_seq_ = 0;  // the RocksDB sequence number this reader reads at
+  // Idle iterators kept per column family for the next reader (nested scans
+  // need two or three; more would only pin memory).
+  static constexpr size_t kMaxIdleIters = 4;
 };
 
 }  // namespace

@@ -158,7 +158,11 @@ class Txn {
   Status Write() {
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    return FromRocks(impl_.db->Write(wo, batch_.GetWriteBatch()), "write");
+    Status s = FromRocks(impl_.db->Write(wo, batch_.GetWriteBatch()), "write");
+    // No reader will start at the old state again: let go of its files and
+    // memtables now rather than at the next read (a long ingest may not read).
+    impl_.DropIdleIterators();
+    return s;
   }
 
   Result<EntityRec> Entity(EntityId id) {
@@ -313,7 +317,16 @@ std::string PrimaryFingerprint(const std::string& path) {
 
 }  // namespace
 
+void Store::Impl::DropIdleIterators() const {
+  std::vector<std::unique_ptr<rocksdb::Iterator>> dropped[internal::kCfCount];
+  {
+    std::lock_guard<std::mutex> lock(idle_iters_mu);
+    for (int c = 0; c < internal::kCfCount; ++c) std::swap(dropped[c], idle_iters[c]);
+  }
+}
+
 Store::Impl::~Impl() {
+  for (auto& pool : idle_iters) pool.clear();  // before their column families and DB
   for (auto& h : cfs) {
     if (h && db) (void)db->DestroyColumnFamilyHandle(h.release());
   }

@@ -57,6 +57,21 @@ class Store::Impl {
   mutable std::mutex reader_state_mu;
   mutable std::shared_ptr<const ReaderState> reader_state;
 
+  // Idle iterators handed back by readers that ended, all reading the state
+  // at `idle_iters_seq` (guarded by idle_iters_mu). A RocksDB iterator reads
+  // the state it was created at for its whole life, so a later reader at the
+  // same sequence number (nothing written since) reads exactly what a fresh
+  // iterator would: it takes these instead of creating its own, which cost
+  // more than a short query's scans (a merging iterator over the memtables and
+  // every level). A reader at another sequence number drops them, so they
+  // pin old files and memtables only until the next read after a write.
+  mutable std::mutex idle_iters_mu;
+  mutable uint64_t idle_iters_seq = 0;
+  mutable std::vector<std::unique_ptr<rocksdb::Iterator>> idle_iters[internal::kCfCount];
+
+  // Destroys the idle iterators (after a write).
+  void DropIdleIterators() const;
+
   rocksdb::ColumnFamilyHandle* cf(internal::Cf c) const { return cfs[c].get(); }
 };
 

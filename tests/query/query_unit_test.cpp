@@ -274,3 +274,75 @@ TEST_CASE("names read from index rows follow kg split, merge and alias", "[query
   CHECK(Names(*store, "AS OF ARTICLE 1 " + bulls_joiner) == std::vector<std::string>{"Michael Jordan"});
   CHECK(Names(*store, "FROM ARTICLE 'physics' " + praiser) == std::vector<std::string>{"Donald Trump", "Jordan"});
 }
+
+namespace {
+
+// The names a one-column query with $name returns, sorted.
+std::vector<std::string> NamesFor(kg::store::Store& store, const std::string& q, const std::string& name) {
+  kg::query::QueryOptions opt;
+  opt.params = {{"name", Value::String(name)}};
+  auto r = kg::query::RunQuery(store, q, opt);
+  INFO(q);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  std::vector<std::string> out;
+  for (const auto& row : r->rows) out.push_back(row.at(0).is_null() ? "null" : row.at(0).as_string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+// The same query text runs from the parse cache and on iterators handed on
+// by earlier readers (Store::Impl::idle_iters): both must see every write
+// made between two runs, and a query's names resolve again each time.
+TEST_CASE("a query run again sees new articles, merges and splits", "[query]") {
+  kg::test::TempDir dir;
+  auto opened = kg::store::Store::Open(dir.str(), kg::store::OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  const std::string out = "MATCH (a {name: $name})-[r]->(b) RETURN b.name";
+  {
+    kg::test::FixtureArticle a("one", "2025-01-01");
+    int mj = a.Entity("Jordan", kg::EntityType::kPerson, {"Jordan", "Michael Jordan"});
+    int bulls = a.Entity("Chicago Bulls", kg::EntityType::kOrganization);
+    a.Sentence("Michael Jordan joined Chicago Bulls.");
+    a.Fact(mj, "join", bulls, "joined", 0.9f);
+    REQUIRE(a.CommitTo(*store).ok());
+  }
+  for (int i = 0; i < 3; ++i) {  // warm both caches
+    CHECK(NamesFor(*store, out, "Michael Jordan") == std::vector<std::string>{"Chicago Bulls"});
+    CHECK(NamesFor(*store, out, "MIT").empty());
+  }
+  {
+    kg::test::FixtureArticle b("two", "2025-01-02");
+    int mit = b.Entity("MIT", kg::EntityType::kOrganization);
+    int jordan = b.Entity("Jordan", kg::EntityType::kPerson);
+    int potus = b.Entity("The President", kg::EntityType::kPerson);
+    b.Sentence("MIT hired Jordan. The President praised MIT.");
+    b.Fact(mit, "hire", jordan, "hired", 0.9f);
+    b.Fact(potus, "praise", mit, "praised", 0.9f);
+    REQUIRE(b.CommitTo(*store).ok());
+  }
+  // A new article: a new start node and a new row.
+  CHECK(NamesFor(*store, out, "MIT") == std::vector<std::string>{"Jordan"});
+  CHECK(NamesFor(*store, out, "The President") == std::vector<std::string>{"MIT"});
+  auto reader = store->NewReader();
+  const kg::EntityId mj = reader->FindByName("Michael Jordan").at(0);
+  const kg::EntityId mit = reader->FindByName("MIT").at(0);
+  const kg::EntityId potus = reader->FindByName("The President").at(0);
+  reader.reset();
+  // Split: "Jordan" names a new entity; MIT's row now ends there.
+  REQUIRE(store->SplitEntity(mj, {"Jordan"}).ok());
+  CHECK(NamesFor(*store, out, "Jordan").empty());
+  CHECK(NamesFor(*store, out, "Michael Jordan") == std::vector<std::string>{"Chicago Bulls"});
+  // Merge: the President's facts are MIT's now.
+  REQUIRE(store->MergeEntities(mit, potus).ok());
+  CHECK(NamesFor(*store, out, "The President") == std::vector<std::string>{"Jordan", "MIT"});
+  // A reader made before a write keeps its state; one made after sees it.
+  auto before = store->NewReader();
+  REQUIRE(store->AddAlias(mit, "Massachusetts Institute").ok());
+  CHECK(before->FindByName("Massachusetts Institute").empty());
+  before.reset();
+  CHECK(NamesFor(*store, out, "Massachusetts Institute") == std::vector<std::string>{"Jordan", "MIT"});
+}
