@@ -698,7 +698,17 @@ void ResolveCoreference(const Lexicon& lex, Analysis* a, const Gazetteer* gazett
         gazetteer != nullptr && lex.first_name_gender.count(Lower(ent_words[e].front())) == 0) {
       bool org_word = false;
       for (const auto& w : ent_words[e]) org_word = org_word || (gazetteer->Lookup(Lower(w)) & 0x06) != 0;
-      if (org_word) a->entities[e].type = EntityType::kOrganization;
+      // But news refers to a person again by the surname alone ("Nancy
+      // Pelosi ... Pelosi said", where Nancy is also a French city): a last
+      // word named alone, and not itself a known place or organisation, keeps
+      // the person ("Air Canada ... Canada" does not count).
+      const std::string& last_word = ent_words[e].back();
+      bool surname_alone = (gazetteer->Lookup(Lower(last_word)) & 0x06) == 0;
+      if (surname_alone) {
+        surname_alone = std::find(a->entities[e].names.begin(), a->entities[e].names.end(), last_word) !=
+                        a->entities[e].names.end();
+      }
+      if (org_word && !surname_alone) a->entities[e].type = EntityType::kOrganization;
     }
     // News names a person in full (or with a title) at least once; a "person"
     // only ever named by one bare word that is not a known first name is far

@@ -177,3 +177,18 @@ TEST_CASE("one word after a title word inside an organisation name is not a pers
     }
   }
 }
+
+TEST_CASE("a person named again by the surname alone stays a person when the first name is also a place", "[extract]") {
+  if (!ParserOrSkip()) return;
+  // "Nancy" is a city in the gazetteer; the later bare "Wellbridge" says person.
+  auto x = Ex()->Extract(
+      "Yesterday afternoon, Nancy Wellbridge, the chair of the panel, announced that she would open an inquiry. "
+      "Wellbridge had previously opposed the inquiry. Wellbridge called the plan a mistake.");
+  bool found = false;
+  for (const auto& e : x.entities) {
+    if (e.name != "Nancy Wellbridge") continue;
+    found = true;
+    CHECK(e.type == kg::EntityType::kPerson);
+  }
+  CHECK(found);
+}
