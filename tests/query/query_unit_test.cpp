@@ -206,8 +206,9 @@ TEST_CASE("LIMIT stops the scan early", "[query]") {
 namespace {
 
 // The names a one-column query returns, sorted.
-std::vector<std::string> Names(kg::store::Store& store, const std::string& q) {
-  auto r = kg::query::RunQuery(store, q, kg::query::QueryOptions());
+std::vector<std::string> Names(kg::store::Store& store, const std::string& q,
+                               const kg::query::QueryOptions& opt = kg::query::QueryOptions()) {
+  auto r = kg::query::RunQuery(store, q, opt);
   INFO(q);
   INFO(r.status().ToString());
   REQUIRE(r.ok());
@@ -281,14 +282,7 @@ namespace {
 std::vector<std::string> NamesFor(kg::store::Store& store, const std::string& q, const std::string& name) {
   kg::query::QueryOptions opt;
   opt.params = {{"name", Value::String(name)}};
-  auto r = kg::query::RunQuery(store, q, opt);
-  INFO(q);
-  INFO(r.status().ToString());
-  REQUIRE(r.ok());
-  std::vector<std::string> out;
-  for (const auto& row : r->rows) out.push_back(row.at(0).is_null() ? "null" : row.at(0).as_string());
-  std::sort(out.begin(), out.end());
-  return out;
+  return Names(store, q, opt);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "store/store.h"
 #include "tests/store/article_builder.h"
+#include "tests/store/raw_db.h"
 #include "tests/test_util.h"
 
 using kg::EntityType;
@@ -166,16 +167,8 @@ TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgra
   }
   // Turn it into what kg wrote at schema 2: index values = the fact record.
   {
-    rocksdb::DBOptions o;
-    std::vector<std::string> names;
-    REQUIRE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(o, path, descs, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    auto cf = [&](const std::string& n) { return handles[std::find(names.begin(), names.end(), n) - names.begin()]; };
+    kg::test::RawDb db(path);
+    auto cf = [&](const std::string& n) { return db.cf(n); };
     std::map<std::string, std::string> facts;  // fid key -> record
     {
       std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf("facts")));
@@ -193,7 +186,6 @@ TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgra
     }
     CHECK(rows == 3 * static_cast<int>(facts.size()));
     REQUIRE(db->Put(rocksdb::WriteOptions(), cf("meta"), "schema_version", std::string{0, 0, 0, 2}).ok());
-    for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
   }
   for (auto mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
     auto s = Store::Open(path, mode);

@@ -8,6 +8,7 @@
 
 #include "store/store.h"
 #include "tests/store/article_builder.h"
+#include "tests/store/raw_db.h"
 #include "tests/test_util.h"
 
 using kg::EntityType;
@@ -303,19 +304,9 @@ TEST_CASE("opening a database of a newer or unknown schema fails with kVersionMi
   REQUIRE(kg::store::kSchemaVersion > 1);
   for (uint32_t version : {99u, 0u, 1u, kg::store::kSchemaVersion - 1}) {
     {
-      rocksdb::DBOptions o;
-      std::vector<std::string> names;
-      REQUIRE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-      std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-      for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-      std::vector<rocksdb::ColumnFamilyHandle*> handles;
-      rocksdb::DB* raw = nullptr;
-      REQUIRE(rocksdb::DB::Open(o, path, descs, &handles, &raw).ok());
-      std::unique_ptr<rocksdb::DB> db(raw);
-      size_t meta = std::find(names.begin(), names.end(), "meta") - names.begin();
+      kg::test::RawDb db(path);
       std::string v = {0, 0, 0, static_cast<char>(version)};
-      REQUIRE(db->Put(rocksdb::WriteOptions(), handles[meta], "schema_version", v).ok());
-      for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
+      REQUIRE(db->Put(rocksdb::WriteOptions(), db.cf("meta"), "schema_version", v).ok());
     }
     for (auto mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
       auto s = Store::Open(path, mode);
