@@ -140,77 +140,11 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
   a->mentions.clear();
   a->token_mention.assign(doc.sentences.size(), {});
   a->has_tree = false;
-  // Pass 1: tag every sentence. Pass 2 (label consistency): a name the tagger
-  // found somewhere in the article is a name wherever else it is written
-  // capitalised, with the class it got most often.
+  // Pass 1: tag every sentence; pass 2: label consistency over the article
+  // (PropagateDocumentNames, extract/ner.h).
   a->ner.reserve(doc.sentences.size());
-  std::unordered_map<std::string, std::array<int, kNerClasses>> name_classes;
-  // One-word names the tagger found after the first word of a sentence, where
-  // a capital is evidence of a name.
-  std::unordered_set<std::string> mid_sentence_names;
-  for (const auto& s : doc.sentences) {
-    a->ner.push_back(ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s));
-    const auto& tags = a->ner.back();
-    for (size_t i = 0; i < tags.size();) {
-      if (tags[i] == 0 || tags[i] % 2 == 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
-      if (j - i <= 4) {
-        std::string key;
-        for (size_t q = i; q < j; ++q) key += (q > i ? " " : "") + s.tokens[q].form;
-        name_classes[key][static_cast<size_t>((tags[i] - 1) / 2)]++;
-        if (i > 0 && j - i == 1) mid_sentence_names.insert(key);
-        // A person's surname alone names the person too ("Jobs").
-        if (tags[i] == 1 && j - i >= 2 && IsCap(s.tokens[j - 1].form)) name_classes[s.tokens[j - 1].form][0]++;
-      }
-      i = j;
-    }
-  }
-  if (!name_classes.empty()) {
-    for (size_t si = 0; si < doc.sentences.size(); ++si) {
-      const auto& s = doc.sentences[si];
-      auto& tags = a->ner[si];
-      for (size_t i = 0; i < tags.size(); ++i) {
-        // Capitalised mid-sentence words count even when the tagger made them
-        // common nouns ("Jobs"); at the start of a sentence only proper nouns.
-        if (tags[i] != 0 || !IsCap(s.tokens[i].form)) continue;
-        const bool nounish = s.tokens[i].upos == "PROPN" || s.tokens[i].upos == "NOUN" || s.tokens[i].upos == "X";
-        // At the start of a sentence any word is capitalised, and an unknown
-        // name there is often tagged a verb or adjective ("Boeing" as VBG):
-        // a word found as a name inside a sentence of this article counts
-        // whatever its POS, unless it is a word mostly written in lower case.
-        // Otherwise only a known person's surname counts there ("Jobs said").
-        const bool initial_name = i == 0 && mid_sentence_names.count(s.tokens[i].form) != 0 &&
-                                  (ner == nullptr || (ner->gazetteer().Lookup(Lower(s.tokens[i].form)) & 0x40) == 0);
-        if (!nounish && !initial_name) continue;
-        if (i == 0 && s.tokens[i].upos != "PROPN" && !initial_name) {
-          auto it = name_classes.find(s.tokens[i].form);
-          if (it == name_classes.end() || it->second[0] == 0) continue;
-        }
-        size_t best_len = 0;
-        int best_cls = -1;
-        std::string key;
-        for (size_t k = 0; k < 4 && i + k < tags.size() && tags[i + k] == 0; ++k) {
-          key += (k > 0 ? " " : "") + s.tokens[i + k].form;
-          auto it = name_classes.find(key);
-          if (it == name_classes.end()) continue;
-          best_len = k + 1;
-          best_cls = static_cast<int>(std::max_element(it->second.begin(), it->second.end()) - it->second.begin());
-        }
-        // Do not cut a longer capitalised run ("Boeing" inside "Boeing Commercial Airplanes").
-        if (best_len == 0 || (i + best_len < tags.size() && IsCap(s.tokens[i + best_len].form) &&
-                              s.tokens[i + best_len].upos == "PROPN")) {
-          continue;
-        }
-        tags[i] = 1 + 2 * best_cls;
-        for (size_t k = 1; k < best_len; ++k) tags[i + k] = 2 + 2 * best_cls;
-        i += best_len - 1;
-      }
-    }
-  }
+  for (const auto& s : doc.sentences) a->ner.push_back(ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s));
+  PropagateDocumentNames(doc.sentences, ner, &a->ner);
   // Nationalities and groups ("Ukrainian", "Russians"): the tagger has no
   // training data for them; the gazetteer's demonyms (WordNet) name them.
   if (ner != nullptr) {

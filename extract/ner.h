@@ -52,6 +52,14 @@ class Gazetteer {
   int max_tokens_ = 1;
 };
 
+// Word clusters from unlabelled text: word form (case kept) -> its path in a
+// binary tree of clusters ("01101001"; a prefix is a coarser cluster), as
+// written by kg-train-clusters (models/clusters.tsv).
+using WordClusters = std::unordered_map<std::string, std::string>;
+// Reads lines "PATH<TAB>WORD[<TAB>COUNT]"; '#' lines are comments, a path of
+// "-" means the root. Errors name the file and line.
+Result<WordClusters> ReadWordClusters(const std::string& path);
+
 // Immutable after Load/Train; Tag is const and thread-safe.
 class NerTagger {
  public:
@@ -66,6 +74,13 @@ class NerTagger {
   std::vector<std::string> TagNames(const nlp::Sentence& sentence) const;
 
   const Gazetteer& gazetteer() const { return gazetteer_; }
+  // Word clusters used by the kFeatClusters features (compiled into the
+  // model file by Save). Set before Train.
+  void set_clusters(WordClusters clusters) { clusters_ = std::move(clusters); }
+  const WordClusters& clusters() const { return clusters_; }
+  // The cluster path of a form: the form itself, else its lower-case
+  // spelling; "" when unknown.
+  std::string_view ClusterOf(std::string_view form) const;
   Gazetteer& mutable_gazetteer() { return gazetteer_; }
 
   // Training (used by kg-train-ner): sentences with gold tag ids.
@@ -80,6 +95,7 @@ class NerTagger {
   static constexpr uint32_t kFeatContext = 2;  // neighbour suffixes, neighbour word x capital
   static constexpr uint32_t kFeatRun = 4;      // first/last word of the capitalised run
   static constexpr uint32_t kFeatNoPosContext = 8;  // drop the neighbours' POS features
+  static constexpr uint32_t kFeatClusters = 16;     // word clusters of the neighbours
   void set_feature_set(uint32_t set) { feature_set_ = set; }
   uint32_t feature_set() const { return feature_set_; }
 
@@ -87,6 +103,7 @@ class NerTagger {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   Gazetteer gazetteer_;
+  WordClusters clusters_;
   uint32_t feature_set_ = 0;
 };
 
@@ -96,6 +113,18 @@ class NerTagger {
 // lines and comments are left alone). For `kg parse`: MISC gets
 // "TokenRange=0:5|NER=B-PER".
 std::string AddNerToConllu(const NerTagger& ner, const nlp::Document& doc, std::string_view conllu);
+
+// Label consistency over a document (an article), after tagging each
+// sentence: a name the tagger found somewhere in the document (up to four
+// words) is a name wherever else it is written capitalised and left O, with
+// the class it got most often; a person's last name alone names the person.
+// A sentence-initial word counts only when it is a proper noun, a known
+// person's surname, or a one-word name found inside another sentence that
+// the gazetteer does not know as a mostly lower-case word ("Boeing" read
+// as a verb at the start of a sentence). `ner` may be null (no gazetteer).
+// `all_tags[k]` holds the tag ids of sentences[k] and is changed in place.
+void PropagateDocumentNames(const std::vector<nlp::Sentence>& sentences, const NerTagger* ner,
+                            std::vector<std::vector<int>>* all_tags);
 
 // Capitalisation-based tags, used when no NER model is available.
 std::vector<int> HeuristicNerTags(const nlp::Sentence& sentence);

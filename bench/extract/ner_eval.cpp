@@ -1,5 +1,8 @@
 // kg-bench-ner: entity F1 (PER/ORG/LOC, exact span) of the NER tagger on a
 // UNER IOB2 file, with POS from our own tagger (gold tokens and sentences).
+// Scored twice: the tagger alone (each sentence on its own), then with the
+// document pass the extraction runs over each article
+// (PropagateDocumentNames, documents from the "# newdoc id" lines).
 //   kg-bench-ner DEV.iob2 [MODEL_DIR]
 #include <fstream>
 #include <iostream>
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   std::string line;
   nlp::Sentence cur;
   std::vector<int> cur_tags;
+  std::vector<size_t> doc_start;  // index of each document's first sentence
   auto flush = [&]() {
     if (!cur.tokens.empty()) {
       doc.sentences.push_back(std::move(cur));
@@ -53,7 +57,13 @@ int main(int argc, char** argv) {
       flush();
       continue;
     }
-    if (line[0] == '#') continue;
+    if (line[0] == '#') {
+      if (line.rfind("# newdoc", 0) == 0) {
+        flush();
+        doc_start.push_back(doc.sentences.size());
+      }
+      continue;
+    }
     std::vector<std::string> f;
     std::istringstream ls(line);
     for (std::string x; std::getline(ls, x, '\t');) f.push_back(x);
@@ -84,28 +94,46 @@ int main(int argc, char** argv) {
     }
     return out;
   };
-  long tp = 0, np = 0, ng = 0;
-  long ctp[8] = {0}, cnp[8] = {0}, cng[8] = {0};
-  for (size_t s = 0; s < doc.sentences.size(); ++s) {
-    auto g = spans(gold[s]);
-    auto p = spans(ner.value()->Tag(doc.sentences[s]));
-    ng += static_cast<long>(g.size());
-    np += static_cast<long>(p.size());
-    for (const auto& x : p) {
-      bool hit = g.count(x) > 0;
-      tp += hit;
-      ctp[std::get<2>(x)] += hit;
-      cnp[std::get<2>(x)]++;
+  std::vector<std::vector<int>> tagged;
+  for (const auto& sent : doc.sentences) tagged.push_back(ner.value()->Tag(sent));
+  auto report = [&](const char* title, const std::vector<std::vector<int>>& pred) {
+    long tp = 0, np = 0, ng = 0;
+    long ctp[8] = {0}, cnp[8] = {0}, cng[8] = {0};
+    for (size_t s = 0; s < doc.sentences.size(); ++s) {
+      auto g = spans(gold[s]);
+      auto p = spans(pred[s]);
+      ng += static_cast<long>(g.size());
+      np += static_cast<long>(p.size());
+      for (const auto& x : p) {
+        bool hit = g.count(x) > 0;
+        tp += hit;
+        ctp[std::get<2>(x)] += hit;
+        cnp[std::get<2>(x)]++;
+      }
+      for (const auto& x : g) cng[std::get<2>(x)]++;
     }
-    for (const auto& x : g) cng[std::get<2>(x)]++;
+    auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
+    double P = np ? double(tp) / np : 0, R = ng ? double(tp) / ng : 0;
+    std::printf("%s: sentences %zu  entities %ld\n", title, doc.sentences.size(), ng);
+    for (int c : {1, 3, 5}) {
+      double p = cnp[c] ? double(ctp[c]) / cnp[c] : 0, r = cng[c] ? double(ctp[c]) / cng[c] : 0;
+      std::printf("%s  P %.1f  R %.1f  F1 %.1f\n", std::string(extract::NerTagName(c).substr(2)).c_str(), 100 * p, 100 * r, 100 * f1(p, r));
+    }
+    std::printf("ALL  P %.1f  R %.1f  F1 %.1f\n", 100 * P, 100 * R, 100 * f1(P, R));
+  };
+  report("tagger", tagged);
+  // The document pass, over each document's sentences.
+  doc_start.push_back(doc.sentences.size());
+  if (doc_start.front() != 0) doc_start.insert(doc_start.begin(), 0);
+  std::vector<std::vector<int>> propagated;
+  for (size_t d = 0; d + 1 < doc_start.size(); ++d) {
+    std::vector<nlp::Sentence> sents(doc.sentences.begin() + static_cast<long>(doc_start[d]),
+                                     doc.sentences.begin() + static_cast<long>(doc_start[d + 1]));
+    std::vector<std::vector<int>> tags(tagged.begin() + static_cast<long>(doc_start[d]),
+                                       tagged.begin() + static_cast<long>(doc_start[d + 1]));
+    extract::PropagateDocumentNames(sents, ner.value().get(), &tags);
+    for (auto& t : tags) propagated.push_back(std::move(t));
   }
-  auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
-  double P = np ? double(tp) / np : 0, R = ng ? double(tp) / ng : 0;
-  std::printf("sentences %zu  entities %ld\n", doc.sentences.size(), ng);
-  for (int c : {1, 3, 5}) {
-    double p = cnp[c] ? double(ctp[c]) / cnp[c] : 0, r = cng[c] ? double(ctp[c]) / cng[c] : 0;
-    std::printf("%s  P %.1f  R %.1f  F1 %.1f\n", std::string(extract::NerTagName(c).substr(2)).c_str(), 100 * p, 100 * r, 100 * f1(p, r));
-  }
-  std::printf("ALL  P %.1f  R %.1f  F1 %.1f\n", 100 * P, 100 * R, 100 * f1(P, R));
+  report("tagger + document pass", propagated);
   return 0;
 }

@@ -8,6 +8,7 @@
 //                [--iso /usr/share/iso-codes/json] [--zones /usr/share/zoneinfo/zone1970.tab]
 //                [--wordnet /usr/share/wordnet] [--epochs 8] [--seed 1]
 //                [--features N]   (NerTagger::kFeat* bits; models/train_ner.sh uses 1)
+//                [--clusters models/clusters.tsv]   (for kFeatClusters, from kg-train-clusters)
 #include <algorithm>
 #include <cstdlib>
 #include <cctype>
@@ -617,6 +618,15 @@ int main(int argc, char** argv) {
     }
   }
   if (opt.count("--features")) tagger.set_feature_set(static_cast<uint32_t>(std::stoul(opt["--features"])));
+  if (opt.count("--clusters")) {
+    auto cl = kg::extract::ReadWordClusters(opt["--clusters"]);
+    if (!cl.ok()) {
+      std::cerr << "kg-train-ner: " << cl.status().ToString() << "\n";
+      return 1;
+    }
+    std::cerr << "word clusters: " << cl.value().size() << " words\n";
+    tagger.set_clusters(std::move(cl.value()));
+  }
   tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
   if (opt.count("--dev")) {
     auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");

@@ -1,0 +1,114 @@
+// The NER tagger's word-cluster features: the cluster file reader, the
+// table kept in the model file, and a cluster deciding a tag the labelled
+// data cannot (invented words and sentences).
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "extract/ner.h"
+
+namespace {
+
+using kg::extract::NerTagger;
+
+std::string TempPath(const std::string& name) {
+  return std::string(KG_BINARY_DIR) + "/ner_test_" + name;
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+kg::nlp::Sentence Sentence(const std::vector<std::string>& forms) {
+  kg::nlp::Sentence s;
+  for (const auto& f : forms) {
+    kg::nlp::Token t;
+    t.form = f;
+    t.upos = "PROPN";
+    s.tokens.push_back(t);
+  }
+  return s;
+}
+
+// "X word ." where the same capitalised X is an organisation before a verb
+// ("announced", ...) and not a name before a noun ("morning", ...): only the
+// next word tells them apart.
+// A new verb it never saw is judged by the context's word cluster.
+std::vector<NerTagger::Example> Invented() {
+  std::vector<NerTagger::Example> data;
+  const std::vector<std::string> orgs = {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay"};
+  const std::vector<std::string> verbs = {"announced", "reported", "hired", "sued", "merged", "bought"};
+  const std::vector<std::string> nexts = {"morning", "evening", "night", "afternoon", "mass", "dinner"};
+  for (int rep = 0; rep < 3; ++rep) {
+    for (size_t i = 0; i < orgs.size(); ++i) {
+      data.push_back({Sentence({orgs[i], verbs[i], "."}), {3, 0, 0}});
+      data.push_back({Sentence({orgs[(i + 1) % orgs.size()], nexts[i], "."}), {0, 0, 0}});
+    }
+  }
+  return data;
+}
+
+kg::extract::WordClusters InventedClusters() {
+  kg::extract::WordClusters c;
+  for (const char* w : {"announced", "reported", "hired", "sued", "merged", "bought", "glorped"}) c[w] = "01101";
+  for (const char* w : {"morning", "evening", "night", "afternoon", "mass", "dinner", "snarfed"}) c[w] = "11000";
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("A word cluster file loads, and a bad line is reported with its line number", "[extract][ner]") {
+  std::string path = TempPath("clusters.tsv");
+  WriteFile(path, "# comment\n0110\tBoeing\t15\n0111\tairbus\t2\n-\tthe\t900\n");
+  auto c = kg::extract::ReadWordClusters(path);
+  REQUIRE(c.ok());
+  CHECK(c.value().size() == 3);
+  CHECK(c.value().at("Boeing") == "0110");
+  CHECK(c.value().at("the").empty());
+
+  WriteFile(path, "0110\tBoeing\n01x0\tAirbus\n");
+  auto bad = kg::extract::ReadWordClusters(path);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().ToString().find(":2:") != std::string::npos);
+  CHECK_FALSE(kg::extract::ReadWordClusters(TempPath("missing.tsv")).ok());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("The cluster of a form falls back to its lower-case spelling, and survives Save and Load", "[extract][ner]") {
+  NerTagger tagger;
+  tagger.set_feature_set(NerTagger::kFeatClusters);
+  tagger.set_clusters(InventedClusters());
+  tagger.Train(Invented(), 3, 1);
+  CHECK(tagger.ClusterOf("glorped") == "01101");
+  CHECK(tagger.ClusterOf("Glorped") == "01101");  // lower-case fallback
+  CHECK(tagger.ClusterOf("Zorblax").empty());
+  std::string path = TempPath("model.bin");
+  REQUIRE(tagger.Save(path).ok());
+  auto loaded = NerTagger::Load(path);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value()->ClusterOf("snarfed") == "11000");
+  CHECK(loaded.value()->feature_set() == NerTagger::kFeatClusters);
+  CHECK(loaded.value()->TagNames(Sentence({"Zorblax", "glorped", "."})) ==
+        tagger.TagNames(Sentence({"Zorblax", "glorped", "."})));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("The cluster of the next word decides the tag of a name the labelled data never saw", "[extract][ner]") {
+  NerTagger with;
+  with.set_feature_set(NerTagger::kFeatClusters);
+  with.set_clusters(InventedClusters());
+  with.Train(Invented(), 5, 1);
+  CHECK(with.TagNames(Sentence({"Zorblax", "glorped", "."}))[0] == "B-ORG");
+  CHECK(with.TagNames(Sentence({"Zorblax", "snarfed", "."}))[0] == "O");
+
+  // The clusters switched off: the two unseen verbs give no evidence, so
+  // the name gets one and the same tag before either.
+  NerTagger without;
+  without.Train(Invented(), 5, 1);
+  CHECK(without.TagNames(Sentence({"Zorblax", "glorped", "."}))[0] ==
+        without.TagNames(Sentence({"Zorblax", "snarfed", "."}))[0]);
+}
