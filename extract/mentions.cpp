@@ -305,6 +305,10 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
     // person name ("U.S. Army Secretary", "Secretary of State", "special envoy").
     // Place/group words come from whole gazetteer phrases, so "United States"
     // is skipped as one affiliation rather than leaving "States" in the title.
+    // Untagged places before a title ("United States" left O, "United" read
+    // as a verb): place mentions of their own, added after this loop so that
+    // the references into a->mentions stay valid.
+    std::vector<MentionSpan> title_places;
     for (size_t mi : sent_mentions) {
       MentionSpan& m = a->mentions[mi];
       if (m.type != EntityType::kPerson) continue;
@@ -319,7 +323,10 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         bool mod = lex.IsTitleModifier(low);
         bool ok = title || mod || (owner >= 0 && a->mentions[owner].type != EntityType::kPerson) ||
                   (IsCap(t.form) && (t.upos == "PROPN" || (t.upos.empty() && k - 1 > 0))) ||
-                  (low == "of" && k < m.b && IsCap(s.tokens[k].form));
+                  (low == "of" && k < m.b && IsCap(s.tokens[k].form)) ||
+                  // The first word of a place phrase that the run has reached
+                  // ("United" of "United States"), whatever its POS.
+                  (owner < 0 && IsCap(t.form) && start < m.b && place_prefix(k - 1, m.b) >= start - (k - 1) + 1);
         if (!ok) break;
         if (title) has_title_word = true;
         --k;
@@ -355,7 +362,20 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
           break;
         }
         if (uint32_t len = place_prefix(tb, m.b); len > 0 && !lex.IsTitleWord(Lower(s.tokens[tb].form))) {
-          tb += len;  // "U.S." when untagged
+          // "U.S." when untagged: the affiliation, a place mention of its own
+          // when it is a capitalised phrase of two words or more (a lone
+          // untagged word may be a common noun the gazetteer knows).
+          if (m.affiliation < 0 && len >= 2 && IsCap(s.tokens[tb].form) && IsCap(s.tokens[tb + len - 1].form)) {
+            MentionSpan p;
+            p.sent = si;
+            p.b = tb;
+            p.e = tb + len;
+            p.head = tb + len - 1;
+            p.type = EntityType::kPlace;
+            m.affiliation = static_cast<int>(a->mentions.size() + title_places.size());
+            title_places.push_back(p);
+          }
+          tb += len;
           continue;
         }
         break;
@@ -368,6 +388,10 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
         for (uint32_t q = tb; q < m.b; ++q) any = any || lex.IsTitleWord(Lower(s.tokens[q].form));
         if (!any) m.title.clear();
       }
+    }
+    for (const MentionSpan& p : title_places) {
+      a->mentions.push_back(p);
+      for (uint32_t q = p.b; q < p.e; ++q) a->token_mention[si][q] = static_cast<int>(a->mentions.size() - 1);
     }
     // Pronouns (kept only if coreference finds an antecedent).
     for (uint32_t i = 0; i < n; ++i) {
