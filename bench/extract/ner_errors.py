@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Error analysis of the NER tagger on UNER dev (PER/ORG/LOC, exact span).
 
-  KG_NER_DUMP=/tmp/dump.tsv kg-train-ner ... --dev DEV.iob2 --ud-dev DEV.conllu [--annotate models]
+  KG_NER_DUMP=/tmp/dump.tsv build/bench/extract/kg-bench-ner DEV.iob2 [MODEL_DIR]
   bench/extract/ner_errors.py /tmp/dump.tsv TRAIN.iob2 DEV.iob2
 
 The dump holds the sentences where prediction and gold differ (form, upos,

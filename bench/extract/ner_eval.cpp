@@ -4,6 +4,9 @@
 // document pass the extraction runs over each article
 // (PropagateDocumentNames, documents from the "# newdoc id" lines).
 //   kg-bench-ner DEV.iob2 [MODEL_DIR]
+// With KG_NER_DUMP=FILE, the sentences the tagger alone gets wrong go to FILE
+// (form, UPOS, gold, predicted), for bench/extract/ner_errors.py.
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -122,6 +125,18 @@ int main(int argc, char** argv) {
     std::printf("ALL  P %.1f  R %.1f  F1 %.1f\n", 100 * P, 100 * R, 100 * f1(P, R));
   };
   report("tagger", tagged);
+  if (const char* dump = std::getenv("KG_NER_DUMP"); dump != nullptr) {
+    std::ofstream out(dump);
+    for (size_t s = 0; s < doc.sentences.size(); ++s) {
+      if (tagged[s] == gold[s]) continue;
+      for (size_t i = 0; i < tagged[s].size(); ++i) {
+        const auto& t = doc.sentences[s].tokens[i];
+        out << t.form << '\t' << t.upos << '\t' << extract::NerTagName(gold[s][i]) << '\t'
+            << extract::NerTagName(tagged[s][i]) << '\n';
+      }
+      out << '\n';
+    }
+  }
   // The document pass, over each document's sentences.
   doc_start.push_back(doc.sentences.size());
   if (doc_start.front() != 0) doc_start.insert(doc_start.begin(), 0);

@@ -119,5 +119,5 @@ TEST_CASE("NER entity F1 on UNER EWT dev stays above its floor", "[extract][qual
   }
   double P = tp / np, R = tp / ng, F = 2 * P * R / (P + R);
   INFO("UNER EWT dev P " << P << " R " << R << " F1 " << F);
-  CHECK(F >= 0.64);  // measured 0.661 (Viterbi tagger)
+  CHECK(F >= 0.64);  // kg-bench-ner measures 0.665 (Viterbi tagger, neighbour word clusters)
 }
