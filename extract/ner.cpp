@@ -78,7 +78,11 @@ std::string_view ClusterLookup(const WordClusters& clusters, std::string_view fo
   return it == clusters.end() ? std::string_view() : std::string_view(it->second);
 }
 
-SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz, const WordClusters& clusters, uint32_t set) {
+// Words without a cluster share one value ("?"), itself a signal: a rare word.
+const uint64_t kNoCluster = Hash("?");
+
+SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz,
+                         const std::unordered_map<uint64_t, uint64_t>& clusters, uint32_t set) {
   SentenceFeatures f;
   const size_t n = s.tokens.size();
   f.lower.reserve(n);
@@ -108,11 +112,11 @@ SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz, const Wor
   else if (alpha >= 3 && upper_words * 2 > alpha) f.casing = 2;
   f.gaz = gaz.Match(f.lower);
   if (set & NerTagger::kFeatClusters) {
+    // The form as written, else its lower-case spelling (ClusterOf).
     for (size_t i = 0; i < n; ++i) {
-      std::string_view c = ClusterLookup(clusters, s.tokens[i].form, f.lower[i]);
-      // Unknown words share one value ("?"), itself a signal: a rare word.
-      if (c.empty()) c = "?";
-      f.cluster.push_back(Hash(c));
+      auto it = clusters.find(f.word[i]);
+      if (it == clusters.end()) it = clusters.find(f.low[i]);
+      f.cluster.push_back(it == clusters.end() ? kNoCluster : it->second);
     }
   }
   return f;
@@ -367,7 +371,7 @@ NerTagger::~NerTagger() = default;
 
 std::vector<int> NerTagger::Tag(const nlp::Sentence& s) const {
   if (s.tokens.empty()) return {};
-  SentenceFeatures sf = Prepare(s, gazetteer_, clusters_, feature_set_);
+  SentenceFeatures sf = Prepare(s, gazetteer_, cluster_ids_, feature_set_);
   return Viterbi(s, sf, feature_set_, [this](const std::vector<uint64_t>& f, Scores* sc) { impl_->Add(f, sc); });
 }
 
@@ -408,7 +412,7 @@ void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t see
   };
   std::vector<SentenceFeatures> prepared;
   prepared.reserve(data.size());
-  for (const auto& ex : data) prepared.push_back(Prepare(ex.sentence, gazetteer_, clusters_, feature_set_));
+  for (const auto& ex : data) prepared.push_back(Prepare(ex.sentence, gazetteer_, cluster_ids_, feature_set_));
   for (int epoch = 0; epoch < epochs; ++epoch) {
     // Own Fisher-Yates: std::shuffle's algorithm is implementation-defined.
     for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng() % k]);
@@ -524,6 +528,7 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
       if (!in.read(cpath.data(), pl)) return Status::Corruption(path + ": truncated");
       t->clusters_.emplace(std::move(word), std::move(cpath));
     }
+    t->set_clusters(std::move(t->clusters_));
   }
   uint32_t nw = 0, ntags = 0;
   if (!get32(&nw) || !get32(&ntags) || ntags != kNerTags || nw > 100'000'000) {
@@ -541,6 +546,13 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
   }
   t->impl_->Finalize();
   return t;
+}
+
+void NerTagger::set_clusters(WordClusters clusters) {
+  clusters_ = std::move(clusters);
+  cluster_ids_.clear();
+  // A path of "" (a form at the root, never split off) counts as no cluster.
+  for (const auto& [form, path] : clusters_) cluster_ids_[Hash(form)] = Hash(path.empty() ? std::string_view("?") : std::string_view(path));
 }
 
 std::string_view NerTagger::ClusterOf(std::string_view form) const {

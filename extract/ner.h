@@ -76,7 +76,7 @@ class NerTagger {
   const Gazetteer& gazetteer() const { return gazetteer_; }
   // Word clusters used by the kFeatClusters features (compiled into the
   // model file by Save). Set before Train.
-  void set_clusters(WordClusters clusters) { clusters_ = std::move(clusters); }
+  void set_clusters(WordClusters clusters);
   const WordClusters& clusters() const { return clusters_; }
   // The cluster path of a form: the form itself, else its lower-case
   // spelling; "" when unknown.
@@ -104,6 +104,9 @@ class NerTagger {
   std::unique_ptr<Impl> impl_;
   Gazetteer gazetteer_;
   WordClusters clusters_;
+  // The same table by fingerprint for tagging: hash of the form -> hash of
+  // its path (a form is hashed once per token anyway).
+  std::unordered_map<uint64_t, uint64_t> cluster_ids_;
   uint32_t feature_set_ = 0;
 };
 
