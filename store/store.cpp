@@ -72,9 +72,10 @@ bool QueryReadFamily(std::string_view name) {
 
 // `query_read`: a family queries read (QueryReadFamily). A query on a fresh
 // process or a start entity not read before misses the block cache on nearly
-// every block it touches, and decompressing a ZSTD block cost about a third
-// of such a 1-hop: these families use LZ4 on every level (the 1M-fact graph
-// grows from 243 to 289 MiB); the rest keep ZSTD at the bottom level. A
+// every block it touches: reading and decompressing ZSTD blocks were about
+// two fifths of such a 1-hop (decompression alone a fifth; docs/query.md).
+// These families use LZ4 on every level (the 1M-fact graph
+// grows from 244 to 256 MiB); the rest keep ZSTD at the bottom level. A
 // family's existing files keep their compression until compaction rewrites
 // them (`kg upgrade` compacts every family).
 rocksdb::ColumnFamilyOptions MakeCfOptions(bool query_read) {
