@@ -20,6 +20,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "graph/known_names.h"
@@ -95,6 +96,30 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(bool query_read) {
   if (has(rocksdb::kZSTD) && !query_read) o.bottommost_compression = rocksdb::kZSTD;
   o.write_buffer_size = 32 << 20;
   return o;
+}
+
+// RocksDB 7.8 creates a new WAL at every read-write open and, when nothing
+// was written, never deletes the empty one it opened with (the minimum log
+// number to keep advances only at a flush; fixed in RocksDB 8.3 by
+// facebook/rocksdb#11409): every `kg query` on a writable store left one
+// zero-byte *.log behind. Deleting empty WALs older than the current one is
+// the workaround the RocksDB maintainers give (safe while
+// track_and_verify_wals_in_manifest is off, the default). Called with the
+// LOCK held; an empty WAL holds no record, so no reader can need it.
+void RemoveEmptyOldWals(rocksdb::DB& db, const std::string& path) {
+  std::unique_ptr<rocksdb::LogFile> current;
+  if (!db.GetCurrentWalFile(&current).ok() || !current) return;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".log") != 0) continue;
+    const std::string digits = name.substr(0, name.size() - 4);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code size_ec;
+    if (std::stoull(digits) < current->LogNumber() && fs::file_size(entry.path(), size_ec) == 0 && !size_ec) {
+      fs::remove(entry.path(), size_ec);
+    }
+  }
 }
 
 std::string ReadPidFile(const std::string& path) {
@@ -522,6 +547,7 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   }
   impl->db.reset(raw);
   for (auto* h : handles) impl->cfs.emplace_back(h);
+  if (mode == OpenMode::kReadWrite) RemoveEmptyOldWals(*impl->db, path);
 
   // Schema version.
   std::string v;
