@@ -497,12 +497,6 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   dbo.keep_log_file_num = 3;
   dbo.max_log_file_size = 1 << 20;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  // Table files are read through mmap: a block-cache miss (most blocks of a
-  // query on a start entity not read before) then costs no pread and no copy
-  // into a buffer before decompression (1-hop p50 48-50 µs against 55-79 µs,
-  // docs/query.md "Block reads"). A file the writer deletes stays mapped
-  // until its reader closes it, as it stays open without mmap.
-  dbo.allow_mmap_reads = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (int i = 0; i < kCfCount; ++i) descs.emplace_back(kCfNames[i], MakeCfOptions(QueryReadFamily(kCfNames[i])));
   for (const auto& name : existing) {  // keep unknown families of a newer kg openable
