@@ -204,7 +204,7 @@ TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgra
   CHECK(CheckEnds(*store) == 3 * 5);  // five facts, each through three indexes
   CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");
   store.reset();
-  CHECK(Store::Upgrade(path).ok());  // a current database is left as it is
+  CHECK(Store::Upgrade(path).ok());  // a current database: compacted, contents unchanged
 }
 
 TEST_CASE("PrefixSuccessor bounds a prefix scan, also for prefixes ending in 0xff bytes") {
