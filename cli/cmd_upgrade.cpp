@@ -1,5 +1,5 @@
 // kg upgrade: converts a database of an older schema this kg can convert
-// (version 2) in place; see docs/store.md "Schema version".
+// (version 2) in place and compacts it; see docs/store.md "Schema version".
 #include <iostream>
 
 #include "cli/commands.h"
@@ -8,7 +8,7 @@ namespace kg::cli {
 
 void AddUpgradeCommand(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand(
-      "upgrade", "Convert the database in place to the schema this kg writes (from schema 2)");
+      "upgrade", "Convert the database in place to the schema this kg writes (from schema 2) and compact it (faster queries)");
   cmd->callback([&g]() {
     Status s = store::Store::Upgrade(g.db_path);
     if (!s.ok()) throw Fail("upgrade", s.ToString(), ExitCodeFor(s));

@@ -437,18 +437,37 @@ class ReaderImpl final : public Reader {
   // a scan started inside another scan's callback takes a second one):
   // creating a RocksDB iterator builds a merging iterator over the memtables
   // and every level, which cost more than the scan itself for short prefixes
-  // (a 1-hop, each step of a 2-hop). The iterators carry no upper bound (it
-  // cannot follow a reused iterator), so the loop checks the prefix itself.
+  // (a 1-hop, each step of a 2-hop). Each carries a movable upper bound (see
+  // BoundedIter), set to the first key past the prefix; the loop checks the
+  // prefix too. A scan of a whole family (empty prefix) uses an unbounded
+  // iterator of its own.
   template <typename Fn>
   Status Scan(Cf c, const std::string& prefix, Fn&& fn) {
+    std::string bound = codec::PrefixSuccessor(prefix);
+    if (bound.empty()) {
+      std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro_, impl_.cf(c)));
+      return Loop(c, it.get(), prefix, fn);
+    }
     auto& pool = free_iters_[c];
-    std::unique_ptr<rocksdb::Iterator> it;
+    std::unique_ptr<BoundedIter> b;
     if (pool.empty()) {
-      it.reset(impl_.db->NewIterator(ro_, impl_.cf(c)));
+      b = std::make_unique<BoundedIter>();
+      rocksdb::ReadOptions ro = ro_;
+      ro.iterate_upper_bound = &b->bound;
+      b->it.reset(impl_.db->NewIterator(ro, impl_.cf(c)));
     } else {
-      it = std::move(pool.back());
+      b = std::move(pool.back());
       pool.pop_back();
     }
+    b->bound_key = std::move(bound);
+    b->bound = rocksdb::Slice(b->bound_key);
+    Status s = Loop(c, b->it.get(), prefix, fn);
+    if (s.ok()) pool.push_back(std::move(b));
+    return s;
+  }
+
+  template <typename Fn>
+  Status Loop(Cf c, rocksdb::Iterator* it, const std::string& prefix, Fn&& fn) {
     if (prefix.empty()) {
       it->SeekToFirst();
     } else {
@@ -460,9 +479,7 @@ class ReaderImpl final : public Reader {
       if (!k.starts_with(pre)) break;
       if (!fn(k, it->value())) break;
     }
-    Status s = FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
-    if (s.ok()) pool.push_back(std::move(it));
-    return s;
+    return FromRocks(it->status(), std::string("scan of ") + kCfNames[c]);
   }
 
   // Does entity `id` have one of `want` (empty = any)? Reads the record.
@@ -633,7 +650,7 @@ class ReaderImpl final : public Reader {
   std::shared_ptr<const ReaderState> state_;  // shared by readers of the same state
   std::unordered_map<PredId, std::string> pred_names_;
   std::map<ArticleSeq, std::string> article_ids_;
-  std::vector<std::unique_ptr<rocksdb::Iterator>> free_iters_[kCfCount];  // see Scan
+  std::vector<std::unique_ptr<BoundedIter>> free_iters_[kCfCount];  // see Scan
   uint64_t rocks_seq_ = 0;  // the RocksDB sequence number this reader reads at
   // Idle iterators kept per column family for the next reader (nested scans
   // need two or three; more would only pin memory).

@@ -20,6 +20,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "graph/known_names.h"
@@ -62,7 +63,23 @@ std::string HexHash(std::string_view text) {
   return buf;
 }
 
-rocksdb::ColumnFamilyOptions MakeCfOptions() {
+// The families a query reads block by block: the alias index (name lookup),
+// entity records, and the three fact indexes (expansions).
+bool QueryReadFamily(std::string_view name) {
+  return name == kCfNames[kAliases] || name == kCfNames[kEntities] || name == kCfNames[kSpo] ||
+         name == kCfNames[kPos] || name == kCfNames[kOsp] || name == kCfNames[kTerms] ||
+         name == kCfNames[kRedirects] || name == kCfNames[kMeta];
+}
+
+// `query_read`: a family queries read (QueryReadFamily). A query on a fresh
+// process or a start entity not read before misses the block cache on nearly
+// every block it touches: reading and decompressing ZSTD blocks were about
+// two fifths of such a 1-hop (decompression alone a fifth; docs/query.md).
+// These families use LZ4 on every level (the 1M-fact graph
+// grows from 244 to 256 MiB); the rest keep ZSTD at the bottom level. A
+// family's existing files keep their compression until compaction rewrites
+// them (`kg upgrade` compacts every family).
+rocksdb::ColumnFamilyOptions MakeCfOptions(bool query_read) {
   static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
@@ -76,9 +93,33 @@ rocksdb::ColumnFamilyOptions MakeCfOptions() {
   };
   if (has(rocksdb::kLZ4Compression)) o.compression = rocksdb::kLZ4Compression;
   else if (has(rocksdb::kSnappyCompression)) o.compression = rocksdb::kSnappyCompression;
-  if (has(rocksdb::kZSTD)) o.bottommost_compression = rocksdb::kZSTD;
+  if (has(rocksdb::kZSTD) && !query_read) o.bottommost_compression = rocksdb::kZSTD;
   o.write_buffer_size = 32 << 20;
   return o;
+}
+
+// RocksDB 7.8 creates a new WAL at every read-write open and, when nothing
+// was written, never deletes the empty one it opened with (the minimum log
+// number to keep advances only at a flush; fixed in RocksDB 8.3 by
+// facebook/rocksdb#11409): every `kg query` on a writable store left one
+// zero-byte *.log behind. Deleting empty WALs older than the current one is
+// the workaround the RocksDB maintainers give (safe while
+// track_and_verify_wals_in_manifest is off, the default). Called with the
+// LOCK held; an empty WAL holds no record, so no reader can need it.
+void RemoveEmptyOldWals(rocksdb::DB& db, const std::string& path) {
+  std::unique_ptr<rocksdb::LogFile> current;
+  if (!db.GetCurrentWalFile(&current).ok() || !current) return;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".log") != 0) continue;
+    const std::string digits = name.substr(0, name.size() - 4);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code size_ec;
+    if (std::stoull(digits) < current->LogNumber() && fs::file_size(entry.path(), size_ec) == 0 && !size_ec) {
+      fs::remove(entry.path(), size_ec);
+    }
+  }
 }
 
 std::string ReadPidFile(const std::string& path) {
@@ -318,7 +359,7 @@ std::string PrimaryFingerprint(const std::string& path) {
 }  // namespace
 
 void Store::Impl::DropIdleIterators() const {
-  std::vector<std::unique_ptr<rocksdb::Iterator>> dropped[internal::kCfCount];
+  std::vector<std::unique_ptr<BoundedIter>> dropped[internal::kCfCount];
   {
     std::lock_guard<std::mutex> lock(idle_iters_mu);
     for (int c = 0; c < internal::kCfCount; ++c) std::swap(dropped[c], idle_iters[c]);
@@ -395,13 +436,21 @@ Status UpgradeFrom2(Store::Impl& impl) {
   codec::PutU32(&ver, kSchemaVersion);
   (void)b.Put(impl.cf(kMeta), std::string(kMetaSchema), ver);
   wo.sync = true;
-  if (Status s = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !s.ok()) return s;
   // Every index row now exists twice (the old value below the new one):
-  // compact them away, or every scan steps over the stale copies.
-  for (Cf c : {kSpo, kPos, kOsp}) {
+  // the caller compacts them away (CompactAll), or every scan steps over the
+  // stale copies.
+  return FromRocks(impl.db->Write(wo, &b), "upgrade: write");
+}
+
+// Rewrites every family into one sorted run at the bottom level with the
+// current options (MakeCfOptions: compression), so a scan or a Seek reads
+// one file per family and no overwritten or deleted rows.
+Status CompactAll(Store::Impl& impl) {
+  for (int c = 0; c < kCfCount; ++c) {
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    if (Status s = FromRocks(impl.db->CompactRange(co, impl.cf(c), nullptr, nullptr), "upgrade: compact");
+    if (Status s = FromRocks(impl.db->CompactRange(co, impl.cf(static_cast<Cf>(c)), nullptr, nullptr),
+                             std::string("upgrade: compaction of ") + kCfNames[c]);
         !s.ok()) {
       return s;
     }
@@ -449,12 +498,11 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   dbo.max_log_file_size = 1 << 20;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  rocksdb::ColumnFamilyOptions cfo = MakeCfOptions();
-  for (int i = 0; i < kCfCount; ++i) descs.emplace_back(kCfNames[i], cfo);
+  for (int i = 0; i < kCfCount; ++i) descs.emplace_back(kCfNames[i], MakeCfOptions(QueryReadFamily(kCfNames[i])));
   for (const auto& name : existing) {  // keep unknown families of a newer kg openable
     bool known = false;
     for (const char* k : kCfNames) known = known || name == k;
-    if (!known) descs.emplace_back(name, cfo);
+    if (!known) descs.emplace_back(name, MakeCfOptions(false));
   }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -499,6 +547,7 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   }
   impl->db.reset(raw);
   for (auto* h : handles) impl->cfs.emplace_back(h);
+  if (mode == OpenMode::kReadWrite) RemoveEmptyOldWals(*impl->db, path);
 
   // Schema version.
   std::string v;
@@ -534,6 +583,9 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
     if (ver == 2 && upgrade) {
       if (Status st = UpgradeFrom2(*impl); !st.ok()) return st;
       ver = kSchemaVersion;
+    }
+    if (ver == kSchemaVersion && upgrade) {
+      if (Status st = CompactAll(*impl); !st.ok()) return st;
     }
     if (ver == 2) {
       return Status::VersionMismatch(

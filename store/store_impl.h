@@ -31,6 +31,18 @@ struct ReaderState {
   std::map<ArticleSeq, ArticleSeq> retractions;  // article seq -> retraction seq
 };
 
+// A RocksDB iterator with an upper bound that can move: RocksDB keeps a
+// pointer to the bound Slice given at creation (ReadOptions::
+// iterate_upper_bound) and reads it at every step, so a prefix scan on a
+// reused iterator sets `bound` before its Seek. The bound lets the table
+// iterator stop at the end of the prefix without loading the next data
+// block (a block-cache miss, often a decompression, per scan otherwise).
+struct BoundedIter {
+  std::string bound_key;        // the bytes `bound` points into
+  rocksdb::Slice bound;         // at a fixed address: the iterator points here
+  std::unique_ptr<rocksdb::Iterator> it;  // declared last: destroyed first
+};
+
 class Store::Impl {
  public:
   ~Impl();
@@ -67,7 +79,7 @@ class Store::Impl {
   // pin old files and memtables only until the next read after a write.
   mutable std::mutex idle_iters_mu;
   mutable uint64_t idle_iters_seq = 0;
-  mutable std::vector<std::unique_ptr<rocksdb::Iterator>> idle_iters[internal::kCfCount];
+  mutable std::vector<std::unique_ptr<BoundedIter>> idle_iters[internal::kCfCount];
 
   // Destroys the idle iterators (after a write).
   void DropIdleIterators() const;

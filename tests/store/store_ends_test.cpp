@@ -7,7 +7,10 @@
 
 #include <catch2/catch.hpp>
 #include <rocksdb/db.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/table_properties.h>
 
+#include "store/codec.h"
 #include "store/store.h"
 #include "tests/store/article_builder.h"
 #include "tests/store/raw_db.h"
@@ -201,5 +204,67 @@ TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgra
   CHECK(CheckEnds(*store) == 3 * 5);  // five facts, each through three indexes
   CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");
   store.reset();
-  CHECK(Store::Upgrade(path).ok());  // a current database is left as it is
+  CHECK(Store::Upgrade(path).ok());  // a current database: compacted, contents unchanged
+}
+
+TEST_CASE("PrefixSuccessor bounds a prefix scan, also for prefixes ending in 0xff bytes") {
+  using kg::store::codec::PrefixSuccessor;
+  CHECK(PrefixSuccessor("") == "");
+  CHECK(PrefixSuccessor("ab") == "ac");
+  CHECK(PrefixSuccessor(std::string("a\x00", 2)) == "a\x01");
+  CHECK(PrefixSuccessor("a\xff\xff") == "b");
+  CHECK(PrefixSuccessor("\xff\xff") == "");
+  // Entity 255's spo prefix: past every key of entity 255, not past entity 256's.
+  const std::string b = PrefixSuccessor(kg::store::codec::U64Key(255));
+  CHECK(b == std::string(6, '\0') + "\x01");
+  CHECK(b > kg::store::codec::U64Key(255) + std::string(12, '\xff'));
+  CHECK(b <= kg::store::codec::U64Key(256));
+}
+
+TEST_CASE("kg upgrade compacts a current database: files written with older table options still read, "
+          "and come out as one bottom-level run with LZ4 on the query families") {
+  TempDir dir;
+  const std::string path = dir.str() + "/db";
+  {
+    auto store = OpenRw(path);
+    JordanArticles(*store);
+  }
+  const bool has_lz4 = [] {
+    auto c = rocksdb::GetSupportedCompressions();
+    return std::find(c.begin(), c.end(), rocksdb::kLZ4Compression) != c.end();
+  }();
+  // What an older kg left: the query families' files ZSTD-compressed.
+  {
+    kg::test::RawDb db(path);
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (const char* f : {"aliases", "entities", "spo", "pos", "osp"}) {
+      REQUIRE(db->SetOptions(db.cf(f), {{"compression", "kZSTD"}, {"bottommost_compression", "kZSTD"}}).ok());
+      REQUIRE(db->CompactRange(co, db.cf(f), nullptr, nullptr).ok());
+    }
+  }
+  std::string before;
+  {
+    auto store = OpenRw(path);
+    CHECK(CheckEnds(*store) == 3 * 5);
+    before = ObjectNameOf(*store, "MIT", "hire");
+    CHECK(before == "Jordan");
+  }
+  REQUIRE(Store::Upgrade(path).ok());
+  {
+    kg::test::RawDb db(path);
+    for (const char* f : {"aliases", "entities", "spo", "pos", "osp", "facts", "evidence"}) {
+      INFO(f);
+      std::string l0;
+      REQUIRE(db->GetProperty(db.cf(f), "rocksdb.num-files-at-level0", &l0));
+      CHECK(l0 == "0");
+    }
+    rocksdb::TablePropertiesCollection props;
+    REQUIRE(db->GetPropertiesOfAllTables(db.cf("spo"), &props).ok());
+    REQUIRE(props.size() == 1);
+    if (has_lz4) CHECK(props.begin()->second->compression_name == "LZ4");
+  }
+  auto store = OpenRw(path);
+  CHECK(CheckEnds(*store) == 3 * 5);
+  CHECK(ObjectNameOf(*store, "MIT", "hire") == before);
 }
