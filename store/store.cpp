@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -114,9 +115,11 @@ void RemoveEmptyOldWals(rocksdb::DB& db, const std::string& path) {
     const std::string name = entry.path().filename().string();
     if (name.size() <= 4 || name.compare(name.size() - 4, 4, ".log") != 0) continue;
     const std::string digits = name.substr(0, name.size() - 4);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    uint64_t number = 0;
+    const auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (digits.empty() || err != std::errc() || end != digits.data() + digits.size()) continue;
     std::error_code size_ec;
-    if (std::stoull(digits) < current->LogNumber() && fs::file_size(entry.path(), size_ec) == 0 && !size_ec) {
+    if (number < current->LogNumber() && fs::file_size(entry.path(), size_ec) == 0 && !size_ec) {
       fs::remove(entry.path(), size_ec);
     }
   }

@@ -2,6 +2,7 @@
 // corrections, locking and the schema check.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -322,6 +323,20 @@ TEST_CASE("read-write opens that write nothing leave no empty WAL files behind, 
   CHECK(wal_files() <= 2);
   auto store = OpenRw(dir);
   CHECK(store->NewReader()->FindByName("Rubio").size() == 1);
+}
+
+TEST_CASE("stray .log files with odd names in the database directory are left alone and do not crash the open") {
+  TempDir dir;
+  { auto store = OpenRw(dir); }
+  const std::string db = dir.str() + "/db";
+  for (const char* name : {"99999999999999999999999999.log", "12x.log", ".log"}) {
+    std::ofstream(db + "/" + name).flush();  // empty, like the WALs that are removed
+  }
+  auto store = OpenRw(dir);
+  REQUIRE(store != nullptr);
+  for (const char* name : {"99999999999999999999999999.log", "12x.log", ".log"}) {
+    CHECK(std::filesystem::exists(db + "/" + name));
+  }
 }
 
 TEST_CASE("opening a database of a newer or unknown schema fails with kVersionMismatch") {
