@@ -589,6 +589,11 @@ void Parser::Save(ModelWriter& w) const {
   labeler_.Save(w);
 }
 
+void Parser::PruneWeakFeatures(float actions_min, float labels_min) {
+  actions_ = actions_.WithoutWeakFeatures(actions_min);
+  labeler_ = labeler_.WithoutWeakFeatures(labels_min);
+}
+
 bool Parser::Load(ModelReader& r) {
   int32_t root;
   if (!r.GetStrings(&labels_) || labels_.empty() || !r.Get(&root) || root < 0 ||
@@ -765,6 +770,7 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
       };
       ps->actions_ = at.Finalize(opt.prune);
       ps->labeler_ = lt.Finalize(opt.prune);
+      ps->PruneWeakFeatures(opt.feature_prune_actions, opt.feature_prune_labels);
       eval("quantized");
       if (opt.dev_exact) {
         ps->actions_ = at.Finalize(opt.prune, true);
@@ -782,6 +788,7 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
   }
   ps->actions_ = at.Finalize(opt.prune);
   ps->labeler_ = lt.Finalize(opt.prune);
+  ps->PruneWeakFeatures(opt.feature_prune_actions, opt.feature_prune_labels);
   return ps;
 }
 

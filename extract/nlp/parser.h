@@ -38,6 +38,17 @@ class Parser {
   void Save(ModelWriter& w) const;
   bool Load(ModelReader& r);
 
+  // Drops the features whose largest |weight| is below `actions_min` from
+  // the transition model and below `labels_min` from the labeller
+  // (LinearModel::WithoutWeakFeatures; deterministic). Train applies it with
+  // TrainOptions::feature_prune_*; kg-train --reprune applies it to a file.
+  void PruneWeakFeatures(float actions_min, float labels_min);
+  // In-memory bytes of the transition and label lookup tables.
+  size_t action_table_bytes() const { return actions_.TableBytes(); }
+  size_t label_table_bytes() const { return labeler_.TableBytes(); }
+  size_t action_features() const { return actions_.num_features(); }
+  size_t label_features() const { return labeler_.num_features(); }
+
   struct TrainOptions {
     int epochs = 15;
     uint64_t seed = 1;
@@ -46,6 +57,10 @@ class Parser {
     int dev_from_epoch = 1;   // with `dev`: evaluate after each epoch from here
     bool dev_exact = false;   // with `dev`: also evaluate unquantized / unpruned weights
     float prune = 0.5f;       // drop averaged weights below this magnitude
+    // Then drop whole features whose largest |weight| is below these
+    // (PruneWeakFeatures): smaller tables, fewer cache misses.
+    float feature_prune_actions = 0.0f;
+    float feature_prune_labels = 0.0f;
     // Called with the log so far after each dev evaluation (then cleared).
     std::function<void(const std::string&)> progress;
   };

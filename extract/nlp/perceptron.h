@@ -17,6 +17,9 @@
 #include <new>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -101,7 +104,7 @@ class LinearModel {
       ScoreExact(feats, n, scores);
       return;
     }
-    if (!dense_.empty()) {
+    if (num_classes_ <= kDenseClasses) {
       ScoreDense(feats, n, scores);
       return;
     }
@@ -140,7 +143,7 @@ class LinearModel {
     uint32_t keys[kBatch], payload[kBatch];
     uint8_t missed[kBatch];
     float sum[kDenseClasses] = {};
-    const bool dense = !dense_.empty();
+    const bool dense = num_classes_ <= kDenseClasses;
     for (size_t base = 0; base < n; base += kBatch) {
       const size_t m = n - base < kBatch ? n - base : kBatch;
       size_t nm = 0;
@@ -152,7 +155,7 @@ class LinearModel {
           payload[i] = static_cast<uint32_t>(c);
         } else {
           missed[nm++] = static_cast<uint8_t>(i);
-          if (dense) __builtin_prefetch(&dense_[Home(key)]);
+          if (dense) __builtin_prefetch(DenseHome(key));
           else __builtin_prefetch(&slots_[Home(key)]);
         }
       }
@@ -177,6 +180,20 @@ class LinearModel {
 
   void Save(ModelWriter& w) const;
   bool Load(ModelReader& r);
+
+  // A copy without the features whose largest |weight| is below `min_abs`;
+  // the features kept keep all their weights and the codebook is the same.
+  // A deterministic post-process of the quantized model (the same input
+  // gives the same bytes on Save), used to shrink the tables so that more of
+  // them stays in the caches. min_abs <= 0 returns an identical copy.
+  LinearModel WithoutWeakFeatures(float min_abs) const;
+  // Bytes of the in-memory lookup table (slots, plus entries for models
+  // with more than kDenseClasses classes).
+  size_t TableBytes() const {
+    return buckets_.size() * sizeof(Bucket) + dense_.size() * sizeof(DenseSlot) +
+           slots_.size() * sizeof(Slot) +
+           entries_.size() * sizeof(Entry);
+  }
 
   // Models with at most kDenseClasses classes (the parser's transitions)
   // keep every weight of a feature inside its hash slot: one cache miss per
@@ -217,7 +234,32 @@ class LinearModel {
     uint32_t key = 0;
     uint32_t q = 0;  // code of class c (as unsigned byte) in bits 8c..8c+7; 0 = no weight
   };
-  static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8);
+  // Large dense tables (the parser's transitions) use 5 bytes a feature
+  // instead of 8 at load 2/3: a 64-byte bucket holds 12 features as 16-bit
+  // tags (the fingerprint's high half) and their 3 codes. The bucket index
+  // determines the fingerprint's low 16 bits (BucketOf), so a tag match in
+  // the home bucket is a fingerprint match: lookups give exactly what the
+  // 8-byte slots gave. A full bucket sends further features to `dense_`
+  // (then only an overflow table) and sets `overflow`.
+  static constexpr int kBucketFeatures = 12;
+  struct Bucket {
+    uint16_t tag[kBucketFeatures];
+    uint8_t q[3 * kBucketFeatures];  // feature i's codes at 3i..3i+2
+    uint8_t count;                   // features in tag/q
+    uint8_t overflow;                // 1 if a feature with this home is in dense_
+    uint8_t pad[2];
+  };
+  static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8 && sizeof(Bucket) == 64);
+  // Buckets come in 65,536 groups of bucket_mult_ (the low 16 bits pick the
+  // group, the high 16 bits the bucket in it), so the table can grow in
+  // steps of 4 MiB instead of doubling.
+  size_t BucketOf(uint32_t key) const {
+    return size_t{key & 0xffff} * bucket_mult_ + (((key >> 16) * bucket_mult_) >> 16);
+  }
+  const void* DenseHome(uint32_t key) const {
+    if (!buckets_.empty()) return &buckets_[BucketOf(key)];
+    return &dense_[Home(key)];
+  }
   // Adds into a local kDenseClasses-wide sum and writes back only
   // num_classes_ scores: `scores` may hold fewer than kDenseClasses floats
   // (the tokenizer's 2-class models pass a float[2]).
@@ -229,7 +271,7 @@ class LinearModel {
       const size_t m = n - base < kBatch ? n - base : kBatch;
       for (size_t i = 0; i < m; ++i) {
         keys[i] = Fingerprint(feats[base + i]);
-        __builtin_prefetch(&dense_[Home(keys[i])]);
+        __builtin_prefetch(DenseHome(keys[i]));
       }
       for (size_t i = 0; i < m; ++i) {
         const uint32_t q = FindDense(keys[i]);
@@ -246,6 +288,31 @@ class LinearModel {
   static constexpr uint32_t kBucketSlots = 8;  // 8-byte slots per 64-byte line
   // The codes of `key`'s weights (class c in bits 8c..8c+7), 0 if absent.
   uint32_t FindDense(uint32_t key) const {
+    if (!buckets_.empty()) {
+      const Bucket& b = buckets_[BucketOf(key)];
+      const auto tag = static_cast<uint16_t>(key >> 16);
+#if defined(__SSE2__)
+      // Tags 0..7 and 8..15 (the last 4 read bytes of q; masked off below).
+      const __m128i t = _mm_set1_epi16(static_cast<short>(tag));
+      const auto* p = reinterpret_cast<const __m128i*>(b.tag);
+      const uint32_t hits =
+          (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_load_si128(p), t))) |
+           static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128(p + 1), t)))
+               << 16) &
+          ((uint32_t{1} << (2 * b.count)) - 1);
+      if (hits != 0) {
+        const uint8_t* q = &b.q[3 * (__builtin_ctz(hits) / 2)];
+        return q[0] | uint32_t{q[1]} << 8 | uint32_t{q[2]} << 16;
+      }
+#else
+      for (int i = 0; i < b.count; ++i)
+        if (b.tag[i] == tag) {
+          const uint8_t* q = &b.q[3 * i];
+          return q[0] | uint32_t{q[1]} << 8 | uint32_t{q[2]} << 16;
+        }
+#endif
+      if (b.overflow == 0) return 0;
+    }
     size_t slot = Home(key);
     while (true) {
       const DenseSlot& s = dense_[slot];
@@ -271,7 +338,9 @@ class LinearModel {
   }
   void ScoreExact(const uint64_t* feats, size_t n, float* scores) const;
 
-  HugeVector<DenseSlot> dense_;  // non-empty iff num_classes_ <= kDenseClasses
+  HugeVector<Bucket> buckets_;   // large dense tables only
+  uint32_t bucket_mult_ = 0;
+  HugeVector<DenseSlot> dense_;  // num_classes_ <= kDenseClasses: the table, or the overflow
   HugeVector<Slot> slots_{Slot{}};
   HugeVector<Entry> entries_;
   float weight_[256] = {};  // code (as uint8) -> weight; weight_[0] == 0

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "extract/nlp/conllu.h"
@@ -261,4 +263,112 @@ TEST_CASE("perceptron: scoring through a lookup cache gives the same bits, acros
       m9.Score(&probe[i], 7, y.data(), cache);
       CHECK(x == y);
     }
+}
+
+TEST_CASE("perceptron: big 3-class tables in 5-byte buckets find exactly the stored weights, overflow included",
+          "[nlp][model]") {
+  // Enough features for the bucket layout (400,000 and more), plus 40 that
+  // share their low 16 bits and so their bucket: 28 of them overflow.
+  std::vector<uint32_t> keys;
+  uint64_t x = 0x243f6a8885a308d3ULL;
+  for (int i = 0; i < 450000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    keys.push_back(static_cast<uint32_t>(x >> 32) | 1u);
+  }
+  for (uint32_t i = 0; i < 40; ++i) keys.push_back((i + 1) << 16 | 0x0007);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<uint8_t> counts;
+  std::vector<uint16_t> classes;
+  std::vector<int8_t> q;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const int n = 1 + static_cast<int>(i % 3);
+    counts.push_back(static_cast<uint8_t>(n));
+    for (int c = 0; c < n; ++c) {
+      classes.push_back(static_cast<uint16_t>((i + c) % 3));
+      const int code = 1 + static_cast<int>((keys[i] >> (8 * c)) % 127);
+      q.push_back(static_cast<int8_t>((keys[i] >> 20) & 1 ? -code : code));
+    }
+  }
+  std::vector<float> codebook(LinearModel::kLevels);
+  for (int k = 0; k < LinearModel::kLevels; ++k) codebook[k] = 0.5f * (k + 1);
+  LinearModel m;
+  REQUIRE(m.Build(3, codebook, keys, counts, classes, q));
+  // The buckets take 64 bytes for 12 features (4 MiB here), where the 8-byte
+  // slots at load 2/3 took 8 MiB.
+  CHECK(m.TableBytes() < keys.size() * 12);
+  ModelWriter w("test");
+  m.Save(w);
+  ModelReader r;
+  std::string err;
+  REQUIRE(r.OpenBytes(w.bytes(), "test", "mem", &err));
+  LinearModel back;
+  REQUIRE(back.Load(r));
+  LinearModel::Cache cache(6);
+  size_t j = 0;
+  int checked_overflow = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    float want[3] = {0, 0, 0};
+    for (int c = 0; c < counts[i]; ++c, ++j)
+      want[classes[j]] = q[j] < 0 ? -codebook[-q[j] - 1] : codebook[q[j] - 1];
+    const uint64_t feat = uint64_t{keys[i]} << 32 | 0x1234;
+    float a[3] = {0, 0, 0}, b[3] = {0, 0, 0}, c3[3] = {0, 0, 0};
+    m.Score(&feat, 1, a);
+    back.Score(&feat, 1, b);
+    m.Score(&feat, 1, c3, cache);
+    for (int c = 0; c < 3; ++c) {
+      REQUIRE(a[c] == want[c]);
+      REQUIRE(b[c] == want[c]);
+      REQUIRE(c3[c] == want[c]);
+    }
+    checked_overflow += (keys[i] & 0xffff) == 0x0007;
+  }
+  CHECK(checked_overflow >= 40);
+  // Absent fingerprints: same bucket as stored ones (same low 16 bits, other
+  // high bits) or anywhere else.
+  for (uint32_t k : {uint32_t{41} << 16 | 0x0007, keys[5] ^ 0x10000u, keys[100] + 2}) {
+    if (std::binary_search(keys.begin(), keys.end(), k)) continue;
+    const uint64_t feat = uint64_t{k} << 32;
+    float a[3] = {0, 0, 0};
+    m.Score(&feat, 1, a);
+    for (float v : a) CHECK(v == 0.0f);
+  }
+}
+
+TEST_CASE("perceptron: WithoutWeakFeatures drops features whose largest weight is small, keeps the rest whole",
+          "[nlp][model]") {
+  for (int nc : {3, 9}) {
+    PerceptronTrainer t(nc);
+    std::vector<uint64_t> feats;
+    for (uint64_t i = 1; i <= 200; ++i) feats.push_back(i * 0x9e3779b97f4a7c15ULL);
+    for (int round = 0; round < 6; ++round)
+      for (size_t i = 0; i < feats.size(); ++i) {
+        // Weights of many sizes, 0.05 to 1.
+        for (size_t u = 0; u <= i / 40; ++u)
+          t.Update(&feats[i], 1, static_cast<int>((i + u) % nc), 0.05f * static_cast<float>(1 + i % 20));
+        t.Tick();
+      }
+    const LinearModel full = t.Finalize(0.01f);
+    const LinearModel same = full.WithoutWeakFeatures(0.0f);
+    ModelWriter w1("test"), w2("test");
+    full.Save(w1);
+    same.Save(w2);
+    CHECK(w1.bytes() == w2.bytes());
+    const float min_abs = 0.5f;
+    const LinearModel pruned = full.WithoutWeakFeatures(min_abs);
+    CHECK(pruned.num_features() < full.num_features());
+    CHECK(pruned.num_features() > 0);
+    size_t kept = 0;
+    for (uint64_t f : feats) {
+      std::vector<float> a(nc, 0.0f), b(nc, 0.0f);
+      full.Score(&f, 1, a.data());
+      pruned.Score(&f, 1, b.data());
+      float max_abs = 0;
+      for (float v : a) max_abs = std::max(max_abs, std::fabs(v));
+      const bool keep = max_abs >= min_abs;
+      kept += keep;
+      for (int c = 0; c < nc; ++c) CHECK(b[c] == (keep ? a[c] : 0.0f));
+    }
+    CHECK(kept == pruned.num_features());
+  }
 }

@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   bool dev_exact = false;
   double explore = 0.9;
   float prune = 0.5f;
+  kg::nlp::Parser::TrainOptions popt;
+  std::string reprune;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -85,17 +87,47 @@ int main(int argc, char** argv) {
     else if (a == "--dev-exact") dev_exact = true;
     else if (a == "--explore") explore = std::stod(next());
     else if (a == "--prune") prune = std::stof(next());
+    else if (a == "--prune-features") {
+      const std::string v = next();
+      const size_t comma = v.find(',');
+      popt.feature_prune_actions = std::stof(v.substr(0, comma));
+      popt.feature_prune_labels =
+          comma == std::string::npos ? popt.feature_prune_actions : std::stof(v.substr(comma + 1));
+    } else if (a == "--reprune") reprune = next();
     else {
       std::cerr << "usage: kg-train --out DIR --ewt DIR [--gum DIR] [--wordnet DIR] "
                    "[--only tokenizer|tagger|lemma|parser] [--tagger-epochs N] "
                    "[--parser-epochs N] [--folds K] [--parser-cache FILE] [--dev FILE "
-                   "[--dev-from N] [--dev-exact]] [--explore P] [--prune W]\n"
+                   "[--dev-from N] [--dev-exact]] [--explore P] [--prune W] [--prune-features A[,L]] "
+                   "[--reprune PARSER_BIN]\n"
+                   "  --prune-features: drop parser features whose largest |weight| is below A "
+                   "(transitions) / L (labels)\n"
+                   "  --reprune: no training; apply --prune-features to PARSER_BIN, write "
+                   "DIR/parser.bin\n"
                    "  --parser-cache: the jackknifed parser training set (CoNLL-U); read "
                    "if it exists, else computed and written\n"
                    "  --dev: gold CoNLL-U, tagged with DIR/tagger.bin, parsed after each "
                    "parser epoch (UAS/LAS logged)\n";
       return 2;
     }
+  }
+  if (!reprune.empty()) {
+    kg::nlp::Parser ps;
+    kg::nlp::ModelReader r;
+    std::string err;
+    if (!r.Open(reprune, "parser", &err) || !ps.Load(r)) {
+      std::cerr << "kg-train: cannot load " << reprune << " " << err << "\n";
+      return 1;
+    }
+    auto stats = [&ps](const char* what) {
+      std::cerr << what << ": transitions " << ps.action_features() << " features, table "
+                << ps.action_table_bytes() << " B; labels " << ps.label_features()
+                << " features, table " << ps.label_table_bytes() << " B\n";
+    };
+    stats("before");
+    ps.PruneWeakFeatures(popt.feature_prune_actions, popt.feature_prune_labels);
+    stats("after");
+    return SaveModel(ps, "parser", out + "/parser.bin") ? 0 : 1;
   }
   if (ewt.empty()) {
     std::cerr << "kg-train: --ewt is required\n";
@@ -198,7 +230,6 @@ int main(int argc, char** argv) {
     }
     std::vector<const kg::nlp::Sentence*> ptrain;
     for (const auto& s : tagged) ptrain.push_back(&s);
-    kg::nlp::Parser::TrainOptions popt;
     popt.epochs = parser_epochs;
     popt.dev_from_epoch = dev_from;
     popt.dev_exact = dev_exact;
