@@ -37,16 +37,6 @@ inline uint16_t GetU16(const char* p) {
                                static_cast<unsigned char>(p[1]));
 }
 
-// The first key after every key that starts with `prefix` (an exclusive
-// upper bound for a prefix scan): the prefix with its trailing 0xff bytes
-// dropped and its last byte incremented. Empty when there is no such key
-// (`prefix` empty or all 0xff).
-inline std::string PrefixSuccessor(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
-
 inline std::string U64Key(uint64_t v) {
   std::string s;
   PutU64(&s, v);

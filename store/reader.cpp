@@ -443,7 +443,7 @@ class ReaderImpl final : public Reader {
   // iterator of its own.
   template <typename Fn>
   Status Scan(Cf c, const std::string& prefix, Fn&& fn) {
-    std::string bound = codec::PrefixSuccessor(prefix);
+    std::string bound = PrefixEnd(prefix);
     if (bound.empty()) {
       std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro_, impl_.cf(c)));
       return Loop(c, it.get(), prefix, fn);

@@ -11,9 +11,11 @@
 #include <rocksdb/table_properties.h>
 
 #include "store/codec.h"
+#include "store/records.h"
 #include "store/store.h"
 #include "tests/store/article_builder.h"
 #include "tests/store/raw_db.h"
+#include "tests/store/store_fixture.h"
 #include "tests/test_util.h"
 
 using kg::EntityType;
@@ -21,22 +23,11 @@ using kg::store::OpenMode;
 using kg::store::Store;
 using kg::store::View;
 using kg::test::ArticleBuilder;
+using kg::test::Commit;
+using kg::test::OpenRw;
 using kg::test::TempDir;
 
 namespace {
-
-std::unique_ptr<Store> OpenRw(const std::string& path) {
-  auto s = Store::Open(path, OpenMode::kReadWrite);
-  INFO(s.status().ToString());
-  REQUIRE(s.ok());
-  return std::move(s).value();
-}
-
-void Commit(Store& store, const ArticleBuilder& a) {
-  auto r = store.Commit(a.article(), a.text(), a.extraction());
-  INFO(r.status().ToString());
-  REQUIRE(r.ok());
-}
 
 // Scans every fact through each index (subject, object, predicate) and
 // checks the ends the rows carry against the entity records. Returns the
@@ -207,15 +198,15 @@ TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgra
   CHECK(Store::Upgrade(path).ok());  // a current database: compacted, contents unchanged
 }
 
-TEST_CASE("PrefixSuccessor bounds a prefix scan, also for prefixes ending in 0xff bytes") {
-  using kg::store::codec::PrefixSuccessor;
-  CHECK(PrefixSuccessor("") == "");
-  CHECK(PrefixSuccessor("ab") == "ac");
-  CHECK(PrefixSuccessor(std::string("a\x00", 2)) == "a\x01");
-  CHECK(PrefixSuccessor("a\xff\xff") == "b");
-  CHECK(PrefixSuccessor("\xff\xff") == "");
+TEST_CASE("PrefixEnd bounds a prefix scan, also for prefixes ending in 0xff bytes") {
+  using kg::store::internal::PrefixEnd;
+  CHECK(PrefixEnd("") == "");
+  CHECK(PrefixEnd("ab") == "ac");
+  CHECK(PrefixEnd(std::string("a\x00", 2)) == "a\x01");
+  CHECK(PrefixEnd("a\xff\xff") == "b");
+  CHECK(PrefixEnd("\xff\xff") == "");
   // Entity 255's spo prefix: past every key of entity 255, not past entity 256's.
-  const std::string b = PrefixSuccessor(kg::store::codec::U64Key(255));
+  const std::string b = PrefixEnd(kg::store::codec::U64Key(255));
   CHECK(b == std::string(6, '\0') + "\x01");
   CHECK(b > kg::store::codec::U64Key(255) + std::string(12, '\xff'));
   CHECK(b <= kg::store::codec::U64Key(256));

@@ -11,29 +11,19 @@
 #include "store/store.h"
 #include "tests/store/article_builder.h"
 #include "tests/store/raw_db.h"
+#include "tests/store/store_fixture.h"
 #include "tests/test_util.h"
 
 using kg::EntityType;
 using kg::store::OpenMode;
 using kg::store::Store;
 using kg::test::ArticleBuilder;
+using kg::test::Commit;
+using kg::test::OpenRw;
 using kg::test::TempDir;
 using kg::store::View;
 
 namespace {
-
-std::unique_ptr<Store> OpenRw(const TempDir& dir) {
-  auto s = Store::Open(dir.str() + "/db", OpenMode::kReadWrite);
-  REQUIRE(s.ok());
-  return std::move(s).value();
-}
-
-kg::store::CommitResult Commit(Store& store, const ArticleBuilder& a) {
-  auto r = store.Commit(a.article(), a.text(), a.extraction());
-  INFO(r.status().ToString());
-  REQUIRE(r.ok());
-  return r.value();
-}
 
 ArticleBuilder RubioArticle() {
   ArticleBuilder a("a1");
