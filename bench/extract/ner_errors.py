@@ -46,26 +46,34 @@ def read_dump(path):
     return sents
 
 
-def read_train(path):
-    ents, text = collections.Counter(), set()
+def read_iob2(path):
+    """The sentences of an IOB2 file (ID, form, tag columns) as (forms, tags)."""
     toks, tags = [], []
     for line in open(path, encoding='utf-8'):
         line = line.rstrip('\n')
         if line.startswith('#'):
             continue
         if not line:
-            for (b, e, c) in spans(tags):
-                ents[(' '.join(toks[b:e]), c)] += 1
-            words = toks
-            for n in range(1, 6):
-                for k in range(len(words) - n + 1):
-                    text.add(' '.join(words[k:k + n]))
+            if toks:
+                yield toks, tags
             toks, tags = [], []
             continue
         f = line.split('\t')
         if len(f) >= 3:
             toks.append(f[1])
             tags.append(f[2])
+    if toks:
+        yield toks, tags
+
+
+def read_train(path):
+    ents, text = collections.Counter(), set()
+    for toks, tags in read_iob2(path):
+        for (b, e, c) in spans(tags):
+            ents[(' '.join(toks[b:e]), c)] += 1
+        for n in range(1, 6):
+            for k in range(len(toks) - n + 1):
+                text.add(' '.join(toks[k:k + n]))
     return ents, text
 
 
@@ -78,7 +86,6 @@ def main():
     unseen = collections.Counter()
     false_pos = collections.Counter()
     examples = collections.defaultdict(list)
-    group_of = {}
     def group(name, c):
         if (name, c) in ents:
             return 'seen as this type'
@@ -89,7 +96,7 @@ def main():
     for s in sents:
         forms = [t[0] for t in s]
         gold, pred = spans([t[2] for t in s]), spans([t[3] for t in s])
-        for g in gold - pred:
+        for g in sorted(gold - pred):
             b, e, c = g
             ov = [p for p in pred if p[0] < e and b < p[1]]
             if any(p[0] == b and p[1] == e for p in ov):
@@ -113,7 +120,7 @@ def main():
                     unseen['missed, string absent from train'] += 1
             if len(examples[(c, k)]) < 12:
                 examples[(c, k)].append(name)
-        for p in pred - gold:
+        for p in sorted(pred - gold):
             b, e, c = p
             if not any(g[0] < e and b < g[1] for g in gold):
                 false_pos[c] += 1
@@ -124,20 +131,9 @@ def main():
     print('predictions overlapping no gold entity (false alarms):', dict(false_pos))
     if len(sys.argv) > 3:
         totals = collections.Counter()
-        toks, tags = [], []
-        for line in open(sys.argv[3], encoding='utf-8'):
-            line = line.rstrip('\n')
-            if line.startswith('#'):
-                continue
-            if not line:
-                for (b, e, c) in spans(tags):
-                    totals[group(' '.join(toks[b:e]), c)] += 1
-                toks, tags = [], []
-                continue
-            f = line.split('\t')
-            if len(f) >= 3:
-                toks.append(f[1])
-                tags.append(f[2])
+        for toks, tags in read_iob2(sys.argv[3]):
+            for (b, e, c) in spans(tags):
+                totals[group(' '.join(toks[b:e]), c)] += 1
         n = sum(totals.values())
         for g, t in sorted(totals.items()):
             print('dev entities %s: %d of %d (%.1f %%), recall %.1f %%' %
