@@ -518,6 +518,7 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
   if (std::memcmp(magic, kMagic, 8) == 0) {
     uint32_t nc = 0;
     if (!get32(&nc) || nc > 50'000'000) return Status::Corruption(path + ": bad cluster table size");
+    WordClusters clusters;
     for (uint32_t i = 0; i < nc; ++i) {
       uint32_t wl = 0, pl = 0;
       std::string word, cpath;
@@ -526,9 +527,9 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
       if (!in.read(word.data(), wl) || !get32(&pl) || pl > 64) return Status::Corruption(path + ": bad cluster entry");
       cpath.resize(pl);
       if (!in.read(cpath.data(), pl)) return Status::Corruption(path + ": truncated");
-      t->clusters_.emplace(std::move(word), std::move(cpath));
+      clusters.emplace(std::move(word), std::move(cpath));
     }
-    t->set_clusters(std::move(t->clusters_));
+    t->set_clusters(std::move(clusters));
   }
   uint32_t nw = 0, ntags = 0;
   if (!get32(&nw) || !get32(&ntags) || ntags != kNerTags || nw > 100'000'000) {

@@ -66,10 +66,9 @@ std::string HexHash(std::string_view text) {
 
 // The families a query reads block by block: the alias index (name lookup),
 // entity records, and the three fact indexes (expansions).
-bool QueryReadFamily(std::string_view name) {
-  return name == kCfNames[kAliases] || name == kCfNames[kEntities] || name == kCfNames[kSpo] ||
-         name == kCfNames[kPos] || name == kCfNames[kOsp] || name == kCfNames[kTerms] ||
-         name == kCfNames[kRedirects] || name == kCfNames[kMeta];
+bool QueryReadFamily(Cf c) {
+  return c == kAliases || c == kEntities || c == kSpo || c == kPos || c == kOsp || c == kTerms ||
+         c == kRedirects || c == kMeta;
 }
 
 // `query_read`: a family queries read (QueryReadFamily). A query on a fresh
@@ -501,7 +500,9 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   dbo.max_log_file_size = 1 << 20;
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (int i = 0; i < kCfCount; ++i) descs.emplace_back(kCfNames[i], MakeCfOptions(QueryReadFamily(kCfNames[i])));
+  for (int i = 0; i < kCfCount; ++i) {
+    descs.emplace_back(kCfNames[i], MakeCfOptions(QueryReadFamily(static_cast<Cf>(i))));
+  }
   for (const auto& name : existing) {  // keep unknown families of a newer kg openable
     bool known = false;
     for (const char* k : kCfNames) known = known || name == k;
