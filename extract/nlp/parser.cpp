@@ -590,8 +590,9 @@ void Parser::Save(ModelWriter& w) const {
 }
 
 void Parser::PruneWeakFeatures(float actions_min, float labels_min) {
-  actions_ = actions_.WithoutWeakFeatures(actions_min);
-  labeler_ = labeler_.WithoutWeakFeatures(labels_min);
+  // A threshold of 0 keeps every feature: no rebuild of the table.
+  if (actions_min > 0) actions_ = actions_.WithoutWeakFeatures(actions_min);
+  if (labels_min > 0) labeler_ = labeler_.WithoutWeakFeatures(labels_min);
 }
 
 bool Parser::Load(ModelReader& r) {
