@@ -3,7 +3,11 @@
 #include <cmath>
 #include <cstring>
 
+#include <map>
+#include <unordered_map>
+
 #include "extract/nlp/conllu.h"
+#include "extract/nlp/flat_map.h"
 #include "extract/nlp/lemmatizer.h"
 #include "extract/nlp/model_io.h"
 #include "extract/nlp/parser.h"
@@ -333,6 +337,32 @@ TEST_CASE("perceptron: big 3-class tables in 5-byte buckets find exactly the sto
     m.Score(&feat, 1, a);
     for (float v : a) CHECK(v == 0.0f);
   }
+}
+
+TEST_CASE("FlatMap64 finds every key of the map it was built from, key 0 included, and nothing else",
+          "[nlp][model]") {
+  std::unordered_map<uint64_t, uint32_t> m;
+  uint64_t x = 0x452821e638d01377ULL;
+  for (uint32_t i = 0; i < 5000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    m[x] = i;
+  }
+  for (uint64_t k = 1; k <= 64; ++k) m[k << 20] = 7;  // equal low bits: long probe runs
+  m[0] = 99;
+  const FlatMap64<uint32_t> f(m);
+  for (const auto& [k, v] : m) {
+    const uint32_t* got = f.Find(k);
+    REQUIRE(got != nullptr);
+    REQUIRE(*got == v);
+  }
+  for (uint64_t k : {uint64_t{65} << 20, uint64_t{3}, ~uint64_t{0}}) CHECK(f.Find(k) == nullptr);
+  const FlatMap64<uint64_t> empty;
+  CHECK(empty.Find(0) == nullptr);
+  CHECK(empty.Find(12345) == nullptr);
+  const FlatMap64<int32_t> no_zero(std::map<uint64_t, int>{{5, -1}});
+  CHECK(no_zero.Find(0) == nullptr);
+  REQUIRE(no_zero.Find(5) != nullptr);
+  CHECK(*no_zero.Find(5) == -1);
 }
 
 TEST_CASE("perceptron: big many-class tables with entries inside the buckets find exactly the stored weights, overflow included",
