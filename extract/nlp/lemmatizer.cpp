@@ -41,17 +41,15 @@ bool LoadMap(ModelReader& r, std::unordered_map<uint64_t, uint32_t>* m, size_t l
 
 std::string Lemmatizer::Lemma(const std::string& form, const std::string& xpos) const {
   const uint64_t hx = HashStr(xpos);
-  auto it = exact_.find(Feat(kExact, HashStr(form), hx));
-  if (it != exact_.end()) return strings_[it->second];
+  if (const uint32_t* s = exact_index_.Find(Feat(kExact, HashStr(form), hx))) return strings_[*s];
   const std::string low = Lower(form);
-  it = exact_.find(Feat(kExactLower, HashStr(low), hx));
-  if (it != exact_.end()) return strings_[it->second];
+  if (const uint32_t* s = exact_index_.Find(Feat(kExactLower, HashStr(low), hx))) return strings_[*s];
   for (int k = kMaxSuffix; k >= 0; --k) {
     const std::string_view suf = SuffixCp(low, k);
     if (k > 0 && static_cast<int>(suf.size()) < k) continue;
-    auto r = rules_.find(Feat(kRule, hx, HashStr(suf)));
-    if (r == rules_.end()) continue;
-    const Rule& rule = rule_list_[r->second];
+    const uint32_t* r = rules_index_.Find(Feat(kRule, hx, HashStr(suf)));
+    if (r == nullptr) continue;
+    const Rule& rule = rule_list_[*r];
     const std::string& base = rule.lower ? low : form;
     if (rule.strip >= base.size()) break;
     return base.substr(0, base.size() - rule.strip) + strings_[rule.append];
@@ -87,7 +85,13 @@ bool Lemmatizer::Load(ModelReader& r) {
   for (auto& [k, v] : rules)
     if (v >= rule_list_.size()) return false;
   rules_ = std::move(rules);
+  BuildIndex();
   return true;
+}
+
+void Lemmatizer::BuildIndex() {
+  exact_index_ = FlatMap64<uint32_t>(exact_);
+  rules_index_ = FlatMap64<uint32_t>(rules_);
 }
 
 std::unique_ptr<Lemmatizer> Lemmatizer::Train(const std::vector<const Sentence*>& train,
@@ -190,6 +194,7 @@ std::unique_ptr<Lemmatizer> Lemmatizer::Train(const std::vector<const Sentence*>
     *log += "lemmatizer: " + std::to_string(lm->exact_.size()) + " exact entries (" +
             std::to_string(wn) + " from WordNet), " + std::to_string(lm->rules_.size()) +
             " suffix rules\n";
+  lm->BuildIndex();
   return lm;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "extract/nlp/document.h"
+#include "extract/nlp/flat_map.h"
 #include "extract/nlp/model_io.h"
 
 namespace kg::nlp {
@@ -37,6 +38,9 @@ class Lemmatizer {
   std::unordered_map<uint64_t, uint32_t> exact_;  // Feat(form, xpos) -> lemma string
   std::unordered_map<uint64_t, uint32_t> rules_;  // Feat(xpos, suffix) -> rule index
   std::vector<Rule> rule_list_;
+  // Lookup copies of exact_ and rules_ for Lemma (built by Load and Train).
+  void BuildIndex();
+  FlatMap64<uint32_t> exact_index_, rules_index_;
 };
 
 }  // namespace kg::nlp

@@ -77,17 +77,67 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
     }
     return true;
   }
-  slots_.assign(cap, Slot{});
-  entries_.resize(s_classes_.size());
-  uint32_t pos = 0;
+  auto cls = [&](size_t j) { return static_cast<uint16_t>(std::min<int>(s_classes_[j], num_classes - 1)); };
+  std::vector<size_t> first(s_keys_.size() + 1, 0);  // feature i's entries: first[i]..first[i+1]
+  for (size_t i = 0; i < s_keys_.size(); ++i) first[i + 1] = first[i] + s_counts_[i];
+  std::vector<size_t> spill;  // features that go to slots_/entries_
+  // Record bytes at most kSparseLoad of the buckets' space on average, so
+  // few buckets overflow. The labeller (402,047 features, 1.25 million
+  // entries) gets 2 groups (8 MiB) and a 0.3 MB overflow table: 8.7 MB
+  // instead of 13 MB, one cache line a feature instead of two.
+  constexpr double kSparseLoad = 0.6;
+  size_t record_bytes = 0;
+  bool small_counts = true;
   for (size_t i = 0; i < s_keys_.size(); ++i) {
+    record_bytes += 3 + 2 * size_t{s_counts_[i]};
+    small_counts = small_counts && s_counts_[i] <= kSparseMaxClasses;
+  }
+  const auto smult = static_cast<uint32_t>(
+      std::ceil(static_cast<double>(record_bytes) / (65536.0 * kSparseBytes * kSparseLoad)));
+  if (num_classes <= kSparseMaxClasses && small_counts && s_keys_.size() >= kSparseMinFeatures &&
+      smult <= 512) {
+    bucket_mult_ = smult;
+    sparse_.assign(size_t{65536} * smult, SparseBucket{});
+    std::vector<uint8_t> used(sparse_.size(), 0);
+    for (size_t i = 0; i < s_keys_.size(); ++i) {
+      const size_t bi = BucketOf(s_keys_[i]);
+      SparseBucket& b = sparse_[bi];
+      const size_t size = 3 + 2 * size_t{s_counts_[i]};
+      if (used[bi] + size > static_cast<size_t>(kSparseBytes)) {
+        b.overflow = 1;
+        spill.push_back(i);
+        continue;
+      }
+      uint8_t* p = b.rec + used[bi];
+      p[0] = static_cast<uint8_t>(s_keys_[i] >> 16);
+      p[1] = static_cast<uint8_t>(s_keys_[i] >> 24);
+      p[2] = s_counts_[i];
+      for (size_t j = first[i], k = 3; j < first[i + 1]; ++j, k += 2) {
+        p[k] = static_cast<uint8_t>(cls(j));
+        p[k + 1] = code(j);
+      }
+      used[bi] = static_cast<uint8_t>(used[bi] + size);
+      ++b.count;
+    }
+    cap = 16;
+    while (cap * 2 < spill.size() * 3) cap <<= 1;
+    mask_ = cap - 1;
+  } else {
+    spill.resize(s_keys_.size());
+    std::iota(spill.begin(), spill.end(), size_t{0});
+  }
+  slots_.assign(cap, Slot{});
+  size_t spill_entries = 0;
+  for (size_t i : spill) spill_entries += s_counts_[i];
+  entries_.reserve(spill_entries);
+  uint32_t pos = 0;
+  for (size_t i : spill) {
     size_t slot = Home(s_keys_[i]);
     while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
     slots_[slot] = Slot{s_keys_[i], pos | static_cast<uint32_t>(s_counts_[i]) << kLenShift};
     pos += s_counts_[i];
+    for (size_t j = first[i]; j < first[i + 1]; ++j) entries_.push_back(Entry{cls(j), code(j)});
   }
-  for (size_t j = 0; j < s_classes_.size(); ++j)
-    entries_[j] = Entry{static_cast<uint16_t>(std::min<int>(s_classes_[j], num_classes - 1)), code(j)};
   return true;
 }
 

@@ -108,6 +108,10 @@ class LinearModel {
       ScoreDense(feats, n, scores);
       return;
     }
+    if (!sparse_.empty()) {
+      ScoreSparse(feats, n, scores);
+      return;
+    }
     constexpr size_t kBatch = 64;
     uint32_t keys[kBatch];
     uint32_t found[kBatch];
@@ -144,6 +148,7 @@ class LinearModel {
     uint8_t missed[kBatch];
     float sum[kDenseClasses] = {};
     const bool dense = num_classes_ <= kDenseClasses;
+    const bool sparse = !sparse_.empty();
     for (size_t base = 0; base < n; base += kBatch) {
       const size_t m = n - base < kBatch ? n - base : kBatch;
       size_t nm = 0;
@@ -156,12 +161,13 @@ class LinearModel {
         } else {
           missed[nm++] = static_cast<uint8_t>(i);
           if (dense) __builtin_prefetch(DenseHome(key));
+          else if (sparse) __builtin_prefetch(&sparse_[BucketOf(key)]);
           else __builtin_prefetch(&slots_[Home(key)]);
         }
       }
       for (size_t j = 0; j < nm; ++j) {
         const size_t i = missed[j];
-        payload[i] = dense ? FindDense(keys[i]) : Find(keys[i]);
+        payload[i] = dense ? FindDense(keys[i]) : sparse ? FindSparse(keys[i]) : Find(keys[i]);
         cache.slots_[keys[i] & cache.mask_] = uint64_t{keys[i]} << 32 | payload[i];
       }
       if (dense) {
@@ -169,9 +175,12 @@ class LinearModel {
           for (int c = 0; c < kDenseClasses; ++c) sum[c] += weight_[(payload[i] >> (8 * c)) & 0xff];
       } else {
         for (size_t i = 0; i < m; ++i)
-          if (payload[i] != 0) __builtin_prefetch(&entries_[payload[i] & kBeginMask]);
+          if (payload[i] != 0)
+            __builtin_prefetch(sparse ? HandleAddress(payload[i]) : &entries_[payload[i] & kBeginMask]);
         for (size_t i = 0; i < m; ++i)
-          if (payload[i] != 0) AddEntries(payload[i], scores);
+          if (payload[i] == 0) continue;
+          else if (sparse) AddHandle(payload[i], scores);
+          else AddEntries(payload[i], scores);
       }
     }
     if (dense)
@@ -190,7 +199,8 @@ class LinearModel {
   // Bytes of the in-memory lookup table (slots, plus entries for models
   // with more than kDenseClasses classes).
   size_t TableBytes() const {
-    return buckets_.size() * sizeof(Bucket) + dense_.size() * sizeof(DenseSlot) +
+    return buckets_.size() * sizeof(Bucket) + sparse_.size() * sizeof(SparseBucket) +
+           dense_.size() * sizeof(DenseSlot) +
            slots_.size() * sizeof(Slot) +
            entries_.size() * sizeof(Entry);
   }
@@ -249,7 +259,75 @@ class LinearModel {
     uint8_t overflow;                // 1 if a feature with this home is in dense_
     uint8_t pad[2];
   };
-  static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8 && sizeof(Bucket) == 64);
+  // Large tables with up to kSparseMaxClasses classes (the parser's
+  // labeller) keep each feature's entries next to its tag: a 64-byte bucket
+  // holds variable-length records [tag (2 bytes, the fingerprint's high
+  // half), n, n x (class, code)], so a lookup is one cache line where the
+  // slot-then-entries layout read two. Buckets are chosen like the 3-class
+  // buckets' (BucketOf), so a tag match in the home bucket is a fingerprint
+  // match. A record that does not fit goes to slots_/entries_ (then only an
+  // overflow table) and sets `overflow`.
+  static constexpr int kSparseMaxClasses = 127;  // a span's count then leaves bit 31 clear
+  static constexpr size_t kSparseMinFeatures = 100000;
+  static constexpr int kSparseBytes = 62;
+  struct SparseBucket {
+    uint8_t count;     // records in rec
+    uint8_t overflow;  // 1 if a feature with this home is in slots_
+    uint8_t rec[kSparseBytes];
+  };
+  // A lookup's result as a 32-bit handle: 0 absent; kInBucket | bucket << 6 |
+  // byte offset of the record's n within the bucket; else an overflow span.
+  static constexpr uint32_t kInBucket = uint32_t{1} << 31;
+  static_assert(sizeof(Slot) == 8 && sizeof(DenseSlot) == 8 && sizeof(Bucket) == 64 &&
+                sizeof(SparseBucket) == 64);
+  uint32_t FindSparse(uint32_t key) const {
+    const size_t bi = BucketOf(key);
+    const SparseBucket& b = sparse_[bi];
+    const auto tag = static_cast<uint16_t>(key >> 16);
+    const uint8_t* p = b.rec;
+    for (int i = 0; i < b.count; ++i) {
+      if ((p[0] | p[1] << 8) == tag)
+        return kInBucket | static_cast<uint32_t>(bi) << 6 |
+               static_cast<uint32_t>(p + 2 - reinterpret_cast<const uint8_t*>(&b));
+      p += 3 + 2 * p[2];
+    }
+    return b.overflow == 0 ? 0 : Find(key);
+  }
+  const void* HandleAddress(uint32_t h) const {
+    if (h & kInBucket) return &sparse_[(h & ~kInBucket) >> 6];
+    return &entries_[h & kBeginMask];
+  }
+  void AddHandle(uint32_t h, float* scores) const {
+    if ((h & kInBucket) == 0) {
+      AddEntries(h, scores);
+      return;
+    }
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(&sparse_[(h & ~kInBucket) >> 6]) + (h & 63);
+    const uint8_t* end = p + 1 + 2 * p[0];
+    for (++p; p < end; p += 2) scores[p[0]] += weight_[p[1]];
+  }
+  // Score for sparse_ tables: same sums, same order, as the slot layout.
+  void ScoreSparse(const uint64_t* feats, size_t n, float* scores) const {
+    constexpr size_t kBatch = 64;
+    uint32_t keys[kBatch];
+    uint32_t found[kBatch];
+    for (size_t base = 0; base < n; base += kBatch) {
+      const size_t m = n - base < kBatch ? n - base : kBatch;
+      for (size_t i = 0; i < m; ++i) {
+        keys[i] = Fingerprint(feats[base + i]);
+        __builtin_prefetch(&sparse_[BucketOf(keys[i])]);
+      }
+      size_t nf = 0;
+      for (size_t i = 0; i < m; ++i) {
+        const uint32_t h = FindSparse(keys[i]);
+        if (h != 0) {
+          if ((h & kInBucket) == 0) __builtin_prefetch(&entries_[h & kBeginMask]);
+          found[nf++] = h;
+        }
+      }
+      for (size_t i = 0; i < nf; ++i) AddHandle(found[i], scores);
+    }
+  }
   // Buckets come in 65,536 groups of bucket_mult_ (the low 16 bits pick the
   // group, the high 16 bits the bucket in it), so the table can grow in
   // steps of 4 MiB instead of doubling.
@@ -339,6 +417,7 @@ class LinearModel {
   void ScoreExact(const uint64_t* feats, size_t n, float* scores) const;
 
   HugeVector<Bucket> buckets_;   // large dense tables only
+  HugeVector<SparseBucket> sparse_;  // large tables of 4..kSparseMaxClasses classes
   uint32_t bucket_mult_ = 0;
   HugeVector<DenseSlot> dense_;  // num_classes_ <= kDenseClasses: the table, or the overflow
   HugeVector<Slot> slots_{Slot{}};

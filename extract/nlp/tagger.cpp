@@ -58,8 +58,8 @@ void Tagger::Prepare(const Sentence& s, std::vector<Word>* words) const {
     for (int k = 0; k < 3; ++k) w.pre[k] = HashStr(PrefixCp(low, k + 1));
     for (int k = 0; k < 4; ++k) w.suf[k] = HashStr(SuffixCp(low, k + 1));
     w.flags = WordFlags(form);
-    auto it = amb_.find(w.lower);
-    w.amb = it == amb_.end() ? 17 : it->second;
+    const uint64_t* amb = amb_index_.Find(w.lower);
+    w.amb = amb == nullptr ? 17 : *amb;
   }
 }
 
@@ -119,9 +119,8 @@ void Tagger::Tag(Sentence& s) const {
   int p1 = -1, p2 = -2;
   for (size_t i = 0; i < s.tokens.size(); ++i) {
     int best;
-    auto it = tagdict_.find(words[i].form);
-    if (it != tagdict_.end()) {
-      best = it->second;
+    if (const int32_t* known = tagdict_index_.Find(words[i].form)) {
+      best = *known;
     } else {
       Features(words, i, p1, p2, &f);
       std::fill(sc.begin(), sc.end(), 0.0f);
@@ -131,8 +130,8 @@ void Tagger::Tag(Sentence& s) const {
     Token& t = s.tokens[i];
     t.upos = upos_[best];
     t.xpos = xpos_[best];
-    auto fw = feats_by_word_.find(Feat(0, words[i].lower, best));
-    t.feats = feats_strings_[fw != feats_by_word_.end() ? fw->second : feats_by_class_[best]];
+    const uint32_t* fw = feats_index_.Find(Feat(0, words[i].lower, best));
+    t.feats = feats_strings_[fw != nullptr ? *fw : feats_by_class_[best]];
     p2 = p1;
     p1 = best;
   }
@@ -199,7 +198,15 @@ bool Tagger::Load(ModelReader& r) {
     if (!r.Get(&k) || !r.Get(&v)) return false;
     amb_[k] = v;
   }
-  return model_.Load(r) && model_.num_classes() == nc;
+  if (!model_.Load(r) || model_.num_classes() != nc) return false;
+  BuildIndex();
+  return true;
+}
+
+void Tagger::BuildIndex() {
+  tagdict_index_ = FlatMap64<int32_t>(tagdict_);
+  amb_index_ = FlatMap64<uint64_t>(amb_);
+  feats_index_ = FlatMap64<uint32_t>(feats_by_word_);
 }
 
 std::unique_ptr<Tagger> Tagger::Train(const std::vector<const Sentence*>& train,
@@ -278,6 +285,7 @@ std::unique_ptr<Tagger> Tagger::Train(const std::vector<const Sentence*>& train,
     const uint32_t id = intern(majority(m));
     if (id != tg->feats_by_class_[key.second]) tg->feats_by_word_[Feat(0, key.first, key.second)] = id;
   }
+  tg->BuildIndex();  // Prepare reads amb_ through its index
 
   // Perceptron.
   PerceptronTrainer pt(nc);

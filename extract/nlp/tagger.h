@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "extract/nlp/document.h"
+#include "extract/nlp/flat_map.h"
 #include "extract/nlp/model_io.h"
 #include "extract/nlp/perceptron.h"
 
@@ -45,6 +46,12 @@ class Tagger {
   std::unordered_map<uint64_t, uint32_t> feats_by_word_;  // hash(lower form, class) -> feats
   std::vector<uint32_t> feats_by_class_;
   LinearModel model_;
+  // Lookup copies of the three maps above for Tag (built by Load and Train;
+  // the maps stay for training and Save).
+  void BuildIndex();
+  FlatMap64<int32_t> tagdict_index_;
+  FlatMap64<uint64_t> amb_index_;
+  FlatMap64<uint32_t> feats_index_;
 };
 
 }  // namespace kg::nlp

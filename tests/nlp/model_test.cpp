@@ -3,7 +3,11 @@
 #include <cmath>
 #include <cstring>
 
+#include <map>
+#include <unordered_map>
+
 #include "extract/nlp/conllu.h"
+#include "extract/nlp/flat_map.h"
 #include "extract/nlp/lemmatizer.h"
 #include "extract/nlp/model_io.h"
 #include "extract/nlp/parser.h"
@@ -332,6 +336,111 @@ TEST_CASE("perceptron: big 3-class tables in 5-byte buckets find exactly the sto
     float a[3] = {0, 0, 0};
     m.Score(&feat, 1, a);
     for (float v : a) CHECK(v == 0.0f);
+  }
+}
+
+TEST_CASE("FlatMap64 finds every key of the map it was built from, key 0 included, and nothing else",
+          "[nlp][model]") {
+  std::unordered_map<uint64_t, uint32_t> m;
+  uint64_t x = 0x452821e638d01377ULL;
+  for (uint32_t i = 0; i < 5000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    m[x] = i;
+  }
+  for (uint64_t k = 1; k <= 64; ++k) m[k << 20] = 7;  // equal low bits: long probe runs
+  m[0] = 99;
+  const FlatMap64<uint32_t> f(m);
+  for (const auto& [k, v] : m) {
+    const uint32_t* got = f.Find(k);
+    REQUIRE(got != nullptr);
+    REQUIRE(*got == v);
+  }
+  for (uint64_t k : {uint64_t{65} << 20, uint64_t{3}, ~uint64_t{0}}) CHECK(f.Find(k) == nullptr);
+  const FlatMap64<uint64_t> empty;
+  CHECK(empty.Find(0) == nullptr);
+  CHECK(empty.Find(12345) == nullptr);
+  const FlatMap64<int32_t> no_zero(std::map<uint64_t, int>{{5, -1}});
+  CHECK(no_zero.Find(0) == nullptr);
+  REQUIRE(no_zero.Find(5) != nullptr);
+  CHECK(*no_zero.Find(5) == -1);
+}
+
+TEST_CASE("perceptron: big many-class tables with entries inside the buckets find exactly the stored weights, overflow included",
+          "[nlp][model]") {
+  // Enough features for the in-bucket records (100,000 and more), 83 classes
+  // like the parser's labeller, 1 to 9 entries a feature, plus 30 features
+  // that share their low 16 bits (one bucket: most overflow) and one with
+  // 40 entries (a record too big for any bucket).
+  constexpr int kClasses = 83;
+  std::vector<uint32_t> keys;
+  uint64_t x = 0x13198a2e03707344ULL;
+  for (int i = 0; i < 150000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    keys.push_back(static_cast<uint32_t>(x >> 32) | 1u);
+  }
+  for (uint32_t i = 0; i < 30; ++i) keys.push_back((i + 1) << 16 | 0x0009);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<uint8_t> counts;
+  std::vector<uint16_t> classes;
+  std::vector<int8_t> q;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const int n = i == 777 ? 40 : 1 + static_cast<int>(keys[i] % 9);
+    counts.push_back(static_cast<uint8_t>(n));
+    for (int c = 0; c < n; ++c) {
+      classes.push_back(static_cast<uint16_t>((i + 2 * c) % kClasses));  // distinct for n <= 41
+      const int code = 1 + static_cast<int>((keys[i] >> (3 * c)) % 127);
+      q.push_back(static_cast<int8_t>((keys[i] >> (c + 7)) & 1 ? -code : code));
+    }
+  }
+  std::vector<float> codebook(LinearModel::kLevels);
+  for (int k = 0; k < LinearModel::kLevels; ++k) codebook[k] = 0.25f * (k + 1);
+  LinearModel m;
+  REQUIRE(m.Build(kClasses, codebook, keys, counts, classes, q));
+  // One group of 65,536 buckets (4 MiB) plus the overflow table.
+  CHECK(m.TableBytes() < size_t{6} << 20);
+  ModelWriter w("test");
+  m.Save(w);
+  ModelReader r;
+  std::string err;
+  REQUIRE(r.OpenBytes(w.bytes(), "test", "mem", &err));
+  LinearModel back;
+  REQUIRE(back.Load(r));
+  LinearModel::Cache cache(6);
+  size_t j = 0;
+  int checked_shared = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::vector<float> want(kClasses, 0.0f);
+    for (int c = 0; c < counts[i]; ++c, ++j)
+      want[classes[j]] = q[j] < 0 ? -codebook[-q[j] - 1] : codebook[q[j] - 1];
+    const uint64_t feat = uint64_t{keys[i]} << 32 | 0x1234;
+    std::vector<float> a(kClasses, 0.0f), b(kClasses, 0.0f), c3(kClasses, 0.0f);
+    m.Score(&feat, 1, a.data());
+    back.Score(&feat, 1, b.data());
+    m.Score(&feat, 1, c3.data(), cache);
+    REQUIRE(a == want);
+    REQUIRE(b == want);
+    REQUIRE(c3 == want);
+    checked_shared += (keys[i] & 0xffff) == 0x0009;
+  }
+  CHECK(checked_shared >= 30);
+  // Several features at once (sums in feature order), through the cache twice.
+  std::vector<uint64_t> batch;
+  for (size_t i = 0; i < keys.size(); i += 997) batch.push_back(uint64_t{keys[i]} << 32);
+  batch.push_back(uint64_t{31} << 48 | uint64_t{0x0009} << 32);  // absent, in the full bucket
+  std::vector<float> a(kClasses, 0.0f), b(kClasses, 0.0f), c(kClasses, 0.0f);
+  m.Score(batch.data(), batch.size(), a.data());
+  m.Score(batch.data(), batch.size(), b.data(), cache);
+  m.Score(batch.data(), batch.size(), c.data(), cache);
+  CHECK(a == b);
+  CHECK(a == c);
+  // Absent fingerprints: same bucket as stored ones or anywhere else.
+  for (uint32_t k : {uint32_t{31} << 16 | 0x0009, keys[5] ^ 0x10000u, keys[100] + 2}) {
+    if (std::binary_search(keys.begin(), keys.end(), k)) continue;
+    const uint64_t feat = uint64_t{k} << 32;
+    std::vector<float> s(kClasses, 0.0f);
+    m.Score(&feat, 1, s.data());
+    for (float v : s) CHECK(v == 0.0f);
   }
 }
 
