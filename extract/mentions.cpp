@@ -140,15 +140,10 @@ void FindMentions(const nlp::Document& doc, const NerTagger* ner, const Lexicon&
   a->mentions.clear();
   a->token_mention.assign(doc.sentences.size(), {});
   a->has_tree = false;
-  // Pass 1: tag every sentence, then the model's learned document pass
-  // (NerTagger::TagDocument); pass 2: label consistency over the article
+  // Pass 1: tag every sentence; pass 2: label consistency over the article
   // (PropagateDocumentNames, extract/ner.h).
-  if (ner != nullptr) {
-    a->ner = ner->TagDocument(doc.sentences);
-  } else {
-    a->ner.reserve(doc.sentences.size());
-    for (const auto& s : doc.sentences) a->ner.push_back(HeuristicNerTags(s));
-  }
+  a->ner.reserve(doc.sentences.size());
+  for (const auto& s : doc.sentences) a->ner.push_back(ner != nullptr ? ner->Tag(s) : HeuristicNerTags(s));
   PropagateDocumentNames(doc.sentences, ner, &a->ner);
   // Nationalities and groups ("Ukrainian", "Russians"): the tagger has no
   // training data for them; the gazetteer's demonyms (WordNet) name them.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <numeric>
@@ -17,11 +16,9 @@ namespace {
 constexpr std::array<std::string_view, kNerTags> kTagNames = {
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-NORP", "I-NORP"};
 
-// Version 4 added the document pass's weight table after the first pass's
-// (empty when the model has none); version 3 added the word-cluster table
-// after the gazetteer. Versions 2 and 3 still load.
-constexpr char kMagic[8] = {'K', 'G', 'N', 'E', 'R', '0', '0', '4'};
-constexpr char kMagicV3[8] = {'K', 'G', 'N', 'E', 'R', '0', '0', '3'};
+// Version 3 added the word-cluster table after the gazetteer; version 2
+// files (no clusters) still load.
+constexpr char kMagic[8] = {'K', 'G', 'N', 'E', 'R', '0', '0', '3'};
 constexpr char kMagicV2[8] = {'K', 'G', 'N', 'E', 'R', '0', '0', '2'};
 
 uint64_t Mix(uint64_t x) {
@@ -72,8 +69,6 @@ struct SentenceFeatures {
   // written in lower case), 2 mostly capitals (headlines, shouting). Name
   // evidence from capitals means little in 1 and 2.
   uint64_t casing = 0;
-  // Document features of each token (the second pass only), else null.
-  const std::vector<std::vector<uint64_t>>* doc = nullptr;
 };
 
 std::string_view ClusterLookup(const WordClusters& clusters, std::string_view form, const std::string& lower) {
@@ -127,11 +122,6 @@ SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz,
   return f;
 }
 
-int XFlags() {  // EXPERIMENT
-  static const int x = std::getenv("KG_X") ? std::atoi(std::getenv("KG_X")) : 0;
-  return x;
-}
-
 // Features of token i that do not depend on the previous tag. `set` selects
 // optional groups (NerTagger::kFeat*), stored in the model file.
 void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, uint32_t set, std::vector<uint64_t>* out) {
@@ -143,16 +133,6 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, uint
     return j < 0 ? 1 : j >= static_cast<long>(n) ? 2 : v[static_cast<size_t>(j)];
   };
   long li = static_cast<long>(i);
-  if (sf.doc != nullptr && (XFlags() & 32)) {
-    out->push_back(F(1, 0));
-    out->push_back(F(2, sf.word[i]));
-    out->push_back(F(4, sf.shape[i]));
-    out->push_back(F(5, sf.pos[i]));
-    out->push_back(F(44, i == 0 ? 1 : 0, IsCap(form) ? 1 : 0));
-    if (sf.gaz[i] != 0) out->push_back(F(51, sf.gaz[i], IsCap(form) ? 1 : 0));
-    out->insert(out->end(), (*sf.doc)[i].begin(), (*sf.doc)[i].end());
-    return;
-  }
   out->push_back(F(1, 0));
   out->push_back(F(2, sf.word[i]));
   out->push_back(F(3, sf.low[i]));
@@ -228,160 +208,6 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, uint
       out->push_back(F(73, sf.gaz[e - 1]));
     }
   }
-  if (sf.doc != nullptr) out->insert(out->end(), (*sf.doc)[i].begin(), (*sf.doc)[i].end());
-}
-
-// Class of a tag: 0 for O, 1 + NerClass for B-x and I-x.
-int ClassOf(int tag) { return tag == 0 ? 0 : 1 + (tag - 1) / 2; }
-
-// The majority class (1 + NerClass) among votes[1..], 0 when none.
-int MajorityName(const std::array<int, kNerClasses + 1>& votes) {
-  int best = 0;
-  for (int c = 1; c <= kNerClasses; ++c) {
-    if (votes[static_cast<size_t>(c)] > votes[static_cast<size_t>(best)] || (best == 0 && votes[static_cast<size_t>(c)] > 0)) best = c;
-  }
-  return votes[static_cast<size_t>(best)] > 0 ? best : 0;
-}
-
-// Document features of the second pass (Krishnan & Manning 2006) from the
-// first pass's tags of every sentence of one document. For each token:
-// its own first-pass tag and its neighbours'; the first-pass classes of the
-// same word (lower-cased) elsewhere in the document; the class of the
-// longest first-pass name string (up to five words, lower-cased) found
-// elsewhere in the document that covers the token here; the class and
-// position of longer first-pass names elsewhere that contain the word as
-// written ("Bush" alone after "George Bush"). "Elsewhere" leaves out the
-// token's own occurrence, so that the features add what the first pass
-// could not see from the sentence alone.
-std::vector<std::vector<std::vector<uint64_t>>> DocumentFeatures(const std::vector<nlp::Sentence>& sents,
-                                                                 const std::vector<std::vector<int>>& first) {
-  using Votes = std::array<int, kNerClasses + 1>;
-  std::unordered_map<std::string, Votes> word_votes;
-  std::unordered_map<std::string, Votes> name_votes;  // lower-cased name string -> classes
-  std::unordered_map<std::string, std::array<int, 3 * (kNerClasses + 1)>> inside;  // form -> (class, position)
-  std::vector<std::vector<std::string>> lower(sents.size());
-  for (size_t s = 0; s < sents.size(); ++s) {
-    const auto& toks = sents[s].tokens;
-    for (const auto& t : toks) lower[s].push_back(Lower(t.form));
-    const auto& tags = first[s];
-    for (size_t i = 0; i < toks.size(); ++i) word_votes[lower[s][i]][static_cast<size_t>(ClassOf(tags[i]))]++;
-    for (size_t i = 0; i < tags.size();) {
-      if (tags[i] == 0 || tags[i] % 2 == 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
-      const int cls = ClassOf(tags[i]);
-      if (j - i <= 5) {
-        std::string key;
-        for (size_t q = i; q < j; ++q) key += (q > i ? " " : "") + lower[s][q];
-        name_votes[key][static_cast<size_t>(cls)]++;
-      }
-      if (j - i >= 2) {
-        for (size_t q = i; q < j; ++q) {
-          int pos = q == i ? 0 : q + 1 == j ? 1 : 2;
-          inside[toks[q].form][static_cast<size_t>(3 * cls + pos)]++;
-        }
-      }
-      i = j;
-    }
-  }
-  std::vector<std::vector<std::vector<uint64_t>>> out(sents.size());
-  for (size_t s = 0; s < sents.size(); ++s) {
-    const auto& toks = sents[s].tokens;
-    const auto& tags = first[s];
-    const size_t n = toks.size();
-    out[s].resize(n);
-    // The longest name string elsewhere covering each token: class and
-    // whether the token begins it.
-    std::vector<std::pair<int, int>> cover(n, {0, 0});
-    std::vector<size_t> cover_len(n, 0);
-    for (size_t b = 0; b < n; ++b) {
-      std::string key;
-      for (size_t len = 1; len <= 5 && b + len <= n; ++len) {
-        key += (len > 1 ? " " : "") + lower[s][b + len - 1];
-        auto it = name_votes.find(key);
-        if (it == name_votes.end()) continue;
-        Votes v = it->second;
-        // Leave out this very occurrence when the first pass tagged it so.
-        const int c0 = ClassOf(tags[b]);
-        if (c0 != 0 && tags[b] % 2 == 1 && (b + len == n || tags[b + len] != tags[b] + 1)) {
-          bool whole = true;
-          for (size_t q = b + 1; q < b + len; ++q) whole = whole && tags[q] == tags[b] + 1;
-          if (whole) v[static_cast<size_t>(c0)]--;
-        }
-        int m = MajorityName(v);
-        if (m == 0) continue;
-        for (size_t q = b; q < b + len; ++q) {
-          if (len >= cover_len[q]) {
-            cover_len[q] = len;
-            cover[q] = {m, q == b ? 1 : 0};
-          }
-        }
-      }
-    }
-    for (size_t i = 0; i < n; ++i) {
-      auto& f = out[s][i];
-      const uint64_t cap = IsCap(toks[i].form) ? 1 : 0;
-      const int own = tags[i];
-      const int prev = i > 0 ? tags[i - 1] : 9, next = i + 1 < n ? tags[i + 1] : 9;
-      const int kX = XFlags();
-      if (!(kX & 1)) {
-      f.push_back(F(90, static_cast<uint64_t>(own)));
-      f.push_back(F(91, static_cast<uint64_t>(prev), static_cast<uint64_t>(own)));
-      f.push_back(F(92, static_cast<uint64_t>(own), static_cast<uint64_t>(next)));
-      }
-      Votes v = word_votes[lower[s][i]];
-      v[static_cast<size_t>(ClassOf(own))]--;
-      int others = 0;
-      for (int x : v) others += x;
-      if (others > 0 && !(kX & 2)) {
-        int m = MajorityName(v);
-        int names = others - v[0];
-        // Share of the other occurrences that are names: none, some, most, all.
-        if (kX & 16) {
-          if (names > 0) {
-            uint64_t cnt = std::min(names, 3);
-            f.push_back(F(93, static_cast<uint64_t>(m), cnt));
-            f.push_back(F(94, static_cast<uint64_t>(m), cap));
-          }
-        } else {
-        uint64_t share = names == 0 ? 0 : names == others ? 3 : 2 * names >= others ? 2 : 1;
-        f.push_back(F(93, static_cast<uint64_t>(m), share));
-        f.push_back(F(94, static_cast<uint64_t>(m), share * 2 + cap));
-        }
-      }
-      if (cover_len[i] > 0 && !(kX & 4)) {
-        f.push_back(F(95, static_cast<uint64_t>(cover[i].first), static_cast<uint64_t>(cover[i].second)));
-        f.push_back(F(96, static_cast<uint64_t>(cover[i].first), std::min<uint64_t>(cover_len[i], 3) * 2 + cap));
-      }
-      if (cap) {
-        auto it = inside.find(toks[i].form);
-        if (it != inside.end() && !(kX & 8)) {
-          // Leave out the name this token is part of.
-          auto votes = it->second;
-          if (own != 0) {
-            size_t b = i, e = i + 1;
-            if (own % 2 == 0) {
-              while (b > 0 && tags[b] != 0 && tags[b] % 2 == 0) --b;
-            }
-            while (e < n && tags[e] == tags[b] + 1) ++e;
-            if (e - b >= 2) {
-              int pos = i == b ? 0 : i + 1 == e ? 1 : 2;
-              votes[static_cast<size_t>(3 * ClassOf(own) + pos)]--;
-            }
-          }
-          int best = -1;
-          for (size_t k = 0; k < votes.size(); ++k) {
-            if (votes[k] > 0 && (best < 0 || votes[k] > votes[static_cast<size_t>(best)])) best = static_cast<int>(k);
-          }
-          if (best >= 0) f.push_back(F(97, static_cast<uint64_t>(best), static_cast<uint64_t>(own != 0)));
-        }
-      }
-    }
-  }
-  return out;
 }
 
 // Features of token i that pair the previous tag with the token.
@@ -460,10 +286,8 @@ struct NerTagger::Impl {
   std::vector<uint64_t> keys;
   std::vector<W> values;
   uint64_t mask = 0;
-  size_t size = 0;  // weights in the table
 
   void Finalize() {
-    size = weights.size();
     size_t cap = 16;
     while (cap < weights.size() * 2) cap <<= 1;
     keys.assign(cap, 0);
@@ -499,8 +323,7 @@ using Scores = std::array<float, kNerTags>;
 // trans holds the features pairing tag t with the previous tag p (p = O
 // before the first token), and I-x must follow B-x or I-x.
 template <typename ScoreFn>
-std::vector<int> Viterbi(const nlp::Sentence& s, const SentenceFeatures& sf, uint32_t set, const ScoreFn& score,
-                         const std::vector<int>* keep_spans = nullptr) {
+std::vector<int> Viterbi(const nlp::Sentence& s, const SentenceFeatures& sf, uint32_t set, const ScoreFn& score) {
   const size_t n = s.tokens.size();
   std::vector<int> tags(n, 0);
   if (n == 0) return tags;
@@ -511,14 +334,6 @@ std::vector<int> Viterbi(const nlp::Sentence& s, const SentenceFeatures& sf, uin
     Features(s, sf, i, set, &feats);
     emit.fill(0.0f);
     score(feats, &emit);
-    if (keep_spans != nullptr) {
-      // Only the class may change: O stays O, B stays B, I stays I.
-      int k = (*keep_spans)[i];
-      for (int t = 0; t < kNerTags; ++t) {
-        bool same_kind = k == 0 ? t == 0 : t != 0 && (t % 2) == (k % 2);
-        if (!same_kind) emit[static_cast<size_t>(t)] = -1e29f;
-      }
-    }
     next.fill(-1e30f);
     for (int p = 0; p < kNerTags; ++p) {
       if (i == 0 && p != 0) continue;
@@ -551,7 +366,7 @@ std::vector<int> Viterbi(const nlp::Sentence& s, const SentenceFeatures& sf, uin
 
 }  // namespace
 
-NerTagger::NerTagger() : impl_(std::make_unique<Impl>()), second_(std::make_unique<Impl>()) {}
+NerTagger::NerTagger() : impl_(std::make_unique<Impl>()) {}
 NerTagger::~NerTagger() = default;
 
 std::vector<int> NerTagger::Tag(const nlp::Sentence& s) const {
@@ -567,70 +382,6 @@ std::vector<std::string> NerTagger::TagNames(const nlp::Sentence& s) const {
 }
 
 void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t seed) {
-  TrainInto(data, nullptr, epochs, seed, impl_.get());
-}
-
-void NerTagger::TrainDocumentPass(const std::vector<Example>& data, int epochs, uint64_t seed) {
-  // Documents are runs of consecutive examples with the same id.
-  DocFeatures doc;
-  doc.reserve(data.size());
-  for (size_t b = 0; b < data.size();) {
-    size_t e = b + 1;
-    while (e < data.size() && data[e].document == data[b].document) ++e;
-    std::vector<nlp::Sentence> sents;
-    std::vector<std::vector<int>> first;
-    for (size_t k = b; k < e; ++k) {
-      sents.push_back(data[k].sentence);
-      first.push_back(data[k].first_pass.size() == data[k].tags.size() ? data[k].first_pass
-                                                                      : std::vector<int>(data[k].tags.size(), 0));
-    }
-    for (auto& f : DocumentFeatures(sents, first)) doc.push_back(std::move(f));
-    b = e;
-  }
-  auto second = std::make_unique<Impl>();
-  TrainInto(data, &doc, epochs, seed, second.get());
-  second_ = std::move(second);
-}
-
-bool NerTagger::has_document_pass() const { return second_->size > 0; }
-
-std::vector<std::vector<int>> NerTagger::TagDocument(const std::vector<nlp::Sentence>& sentences) const {
-  std::vector<std::vector<int>> first;
-  first.reserve(sentences.size());
-  for (const auto& s : sentences) first.push_back(Tag(s));
-  if (!has_document_pass()) return first;
-  auto doc = DocumentFeatures(sentences, first);
-  std::vector<std::vector<int>> out;
-  out.reserve(sentences.size());
-  for (size_t k = 0; k < sentences.size(); ++k) {
-    if (sentences[k].tokens.empty()) {
-      out.emplace_back();
-      continue;
-    }
-    SentenceFeatures sf = Prepare(sentences[k], gazetteer_, cluster_ids_, feature_set_);
-    sf.doc = &doc[k];
-    out.push_back(Viterbi(sentences[k], sf, feature_set_, [this](const std::vector<uint64_t>& f, Scores* sc) { second_->Add(f, sc); },
-                          std::getenv("KG_Z") ? &first[k] : nullptr));
-    if (std::getenv("KG_Y")) {  // EXPERIMENT: keep first-pass names the second pass dropped whole
-      auto& t2 = out.back();
-      const auto& t1 = first[k];
-      for (size_t i = 0; i < t1.size();) {
-        if (t1[i] == 0 || t1[i] % 2 == 0) { ++i; continue; }
-        size_t j = i + 1;
-        while (j < t1.size() && t1[j] == t1[i] + 1) ++j;
-        bool all_o = true;
-        for (size_t q = i; q < j; ++q) all_o = all_o && t2[q] == 0;
-        bool next_ok = j == t1.size() || t2[j] == 0 || t2[j] % 2 == 1;
-        if (all_o && next_ok) for (size_t q = i; q < j; ++q) t2[q] = t1[q];
-        i = j;
-      }
-    }
-  }
-  return out;
-}
-
-void NerTagger::TrainInto(const std::vector<Example>& data, const DocFeatures* doc, int epochs, uint64_t seed,
-                          Impl* target) const {
   // Structured averaged perceptron: decode each sentence with Viterbi and,
   // when the best sequence differs from the gold one, move weight from the
   // predicted sequence's features to the gold sequence's.
@@ -661,10 +412,7 @@ void NerTagger::TrainInto(const std::vector<Example>& data, const DocFeatures* d
   };
   std::vector<SentenceFeatures> prepared;
   prepared.reserve(data.size());
-  for (size_t k = 0; k < data.size(); ++k) {
-    prepared.push_back(Prepare(data[k].sentence, gazetteer_, cluster_ids_, feature_set_));
-    if (doc != nullptr) prepared.back().doc = &(*doc)[k];
-  }
+  for (const auto& ex : data) prepared.push_back(Prepare(ex.sentence, gazetteer_, cluster_ids_, feature_set_));
   for (int epoch = 0; epoch < epochs; ++epoch) {
     // Own Fisher-Yates: std::shuffle's algorithm is implementation-defined.
     for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng() % k]);
@@ -693,7 +441,7 @@ void NerTagger::TrainInto(const std::vector<Example>& data, const DocFeatures* d
       ++step;
     }
   }
-  target->weights.clear();
+  impl_->weights.clear();
   for (auto& [f, a] : acc) {
     W avg{};
     bool any = false;
@@ -703,9 +451,9 @@ void NerTagger::TrainInto(const std::vector<Example>& data, const DocFeatures* d
       avg[ti] = total / static_cast<float>(step);
       if (std::abs(avg[ti]) > 1e-3f) any = true;
     }
-    if (any) target->weights.emplace(f, avg);
+    if (any) impl_->weights.emplace(f, avg);
   }
-  target->Finalize();
+  impl_->Finalize();
 }
 
 Status NerTagger::Save(const std::string& path) const {
@@ -732,20 +480,16 @@ Status NerTagger::Save(const std::string& path) const {
     put32(static_cast<uint32_t>(path.size()));
     out.write(path.data(), static_cast<std::streamsize>(path.size()));
   }
-  // Weight tables sorted by feature for a deterministic file: the first
-  // pass, then the document pass (0 weights when the model has none).
-  for (const Impl* impl : {impl_.get(), second_.get()}) {
-    std::vector<std::pair<uint64_t, Impl::W>> w;
-    for (size_t i = 0; i < impl->keys.size(); ++i) {
-      if (impl->keys[i] != 0) w.emplace_back(impl->keys[i], impl->values[i]);
-    }
-    std::sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    put32(static_cast<uint32_t>(w.size()));
-    put32(kNerTags);
-    for (const auto& [f, ws] : w) {
-      out.write(reinterpret_cast<const char*>(&f), 8);
-      out.write(reinterpret_cast<const char*>(ws.data()), sizeof(float) * kNerTags);
-    }
+  std::vector<std::pair<uint64_t, Impl::W>> w;
+  for (size_t i = 0; i < impl_->keys.size(); ++i) {
+    if (impl_->keys[i] != 0) w.emplace_back(impl_->keys[i], impl_->values[i]);
+  }
+  std::sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  put32(static_cast<uint32_t>(w.size()));
+  put32(kNerTags);
+  for (const auto& [f, ws] : w) {
+    out.write(reinterpret_cast<const char*>(&f), 8);
+    out.write(reinterpret_cast<const char*>(ws.data()), sizeof(float) * kNerTags);
   }
   if (!out) return Status::IoError("write failed: " + path);
   return Status::Ok();
@@ -755,16 +499,8 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open NER model " + path);
   char magic[8];
-  if (!in.read(magic, 8) || std::memcmp(magic, "KGNER", 5) != 0) {
-    return Status::Corruption(path + ": not a kg NER model (bad magic)");
-  }
-  const int version = std::memcmp(magic, kMagic, 8) == 0     ? 4
-                      : std::memcmp(magic, kMagicV3, 8) == 0 ? 3
-                      : std::memcmp(magic, kMagicV2, 8) == 0 ? 2
-                                                             : 0;
-  if (version == 0) {
-    return Status::Corruption(path + ": NER model format " + std::string(magic + 5, 3) +
-                              ", this build reads 002 to 004 (retrain with models/train_ner.sh)");
+  if (!in.read(magic, 8) || (std::memcmp(magic, kMagic, 8) != 0 && std::memcmp(magic, kMagicV2, 8) != 0)) {
+    return Status::Corruption(path + ": not a kg NER model (bad magic or version)");
   }
   auto t = std::make_unique<NerTagger>();
   auto get32 = [&](uint32_t* v) { return static_cast<bool>(in.read(reinterpret_cast<char*>(v), 4)); };
@@ -779,7 +515,7 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
     if (!in.read(p.data(), len) || !in.get(bits)) return Status::Corruption(path + ": truncated");
     t->gazetteer_.Add(p, static_cast<uint8_t>(bits));
   }
-  if (version >= 3) {
+  if (std::memcmp(magic, kMagic, 8) == 0) {
     uint32_t nc = 0;
     if (!get32(&nc) || nc > 50'000'000) return Status::Corruption(path + ": bad cluster table size");
     WordClusters clusters;
@@ -795,24 +531,21 @@ Result<std::unique_ptr<NerTagger>> NerTagger::Load(const std::string& path) {
     }
     t->set_clusters(std::move(clusters));
   }
-  for (Impl* impl : {t->impl_.get(), t->second_.get()}) {
-    if (impl == t->second_.get() && version < 4) break;
-    uint32_t nw = 0, ntags = 0;
-    if (!get32(&nw) || !get32(&ntags) || ntags != kNerTags || nw > 100'000'000) {
-      return Status::Corruption(path + ": bad weight table header");
-    }
-    impl->weights.reserve(nw);
-    for (uint32_t i = 0; i < nw; ++i) {
-      uint64_t f = 0;
-      Impl::W ws;
-      if (!in.read(reinterpret_cast<char*>(&f), 8) ||
-          !in.read(reinterpret_cast<char*>(ws.data()), sizeof(float) * kNerTags)) {
-        return Status::Corruption(path + ": truncated weights");
-      }
-      impl->weights.emplace(f, ws);
-    }
-    impl->Finalize();
+  uint32_t nw = 0, ntags = 0;
+  if (!get32(&nw) || !get32(&ntags) || ntags != kNerTags || nw > 100'000'000) {
+    return Status::Corruption(path + ": bad weight table header");
   }
+  t->impl_->weights.reserve(nw);
+  for (uint32_t i = 0; i < nw; ++i) {
+    uint64_t f = 0;
+    Impl::W ws;
+    if (!in.read(reinterpret_cast<char*>(&f), 8) ||
+        !in.read(reinterpret_cast<char*>(ws.data()), sizeof(float) * kNerTags)) {
+      return Status::Corruption(path + ": truncated weights");
+    }
+    t->impl_->weights.emplace(f, ws);
+  }
+  t->impl_->Finalize();
   return t;
 }
 

@@ -84,29 +84,11 @@ class NerTagger {
   Gazetteer& mutable_gazetteer() { return gazetteer_; }
 
   // Training (used by kg-train-ner): sentences with gold tag ids.
-  // `document` groups consecutive examples into documents and `first_pass`
-  // holds the first pass's tags; both are read only by TrainDocumentPass.
   struct Example {
     nlp::Sentence sentence;
     std::vector<int> tags;
-    uint32_t document = 0;
-    std::vector<int> first_pass;
   };
   void Train(const std::vector<Example>& data, int epochs, uint64_t seed);
-
-  // The learned document-level second pass (Krishnan & Manning 2006): a
-  // second tagger with the same features plus aggregates of the first
-  // pass's tags over the whole document (the own first-pass tag, the
-  // majority tag of the same word elsewhere, of the same name string
-  // elsewhere, and of longer names that contain the word). Train it on
-  // first-pass tags that look like run-time ones (cross-validated:
-  // kg-train-ner --second-pass K). Call after Train; saved with the model.
-  void TrainDocumentPass(const std::vector<Example>& data, int epochs, uint64_t seed);
-  bool has_document_pass() const;
-  // Tags every sentence of one document (an article): the first pass
-  // (Tag) on each sentence, then the second pass when the model has one.
-  // `sentences[k]` gives result[k].
-  std::vector<std::vector<int>> TagDocument(const std::vector<nlp::Sentence>& sentences) const;
 
   // Optional feature groups, chosen before Train and saved with the model.
   static constexpr uint32_t kFeatCasing = 1;   // sentence casing x shape/gazetteer/POS
@@ -119,13 +101,7 @@ class NerTagger {
 
  private:
   struct Impl;
-  // Per document: per sentence, per token, the document features.
-  using DocFeatures = std::vector<std::vector<std::vector<uint64_t>>>;
-  // The perceptron training loop, into `out`; `doc[k]` (when given) holds
-  // the document features of data[k].
-  void TrainInto(const std::vector<Example>& data, const DocFeatures* doc, int epochs, uint64_t seed, Impl* out) const;
   std::unique_ptr<Impl> impl_;
-  std::unique_ptr<Impl> second_;  // the document pass; no weights when absent
   Gazetteer gazetteer_;
   WordClusters clusters_;
   // The same table by fingerprint for tagging: hash of the form -> hash of

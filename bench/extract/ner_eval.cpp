@@ -2,9 +2,7 @@
 // UNER IOB2 file, with POS from our own tagger (gold tokens and sentences).
 // Scored twice: the tagger alone (each sentence on its own), then with the
 // document pass the extraction runs over each article
-// (PropagateDocumentNames, documents from the "# newdoc id" lines); when the
-// model has a learned document pass (NerTagger::TagDocument), that pass
-// alone and with the rule pass after it.
+// (PropagateDocumentNames, documents from the "# newdoc id" lines).
 //   kg-bench-ner DEV.iob2 [MODEL_DIR]
 // With KG_NER_DUMP=FILE, the sentences the tagger alone gets wrong go to FILE
 // (form, UPOS, gold, predicted), for bench/extract/ner_errors.py.
@@ -152,20 +150,5 @@ int main(int argc, char** argv) {
     for (auto& t : tags) propagated.push_back(std::move(t));
   }
   report("tagger + document pass", propagated);
-  // The learned second pass (when the model has one), then the rule pass
-  // over its tags: what the extraction runs on each article.
-  if (ner.value()->has_document_pass()) {
-    std::vector<std::vector<int>> second, second_rules;
-    for (size_t d = 0; d + 1 < doc_start.size(); ++d) {
-      std::vector<nlp::Sentence> sents(doc.sentences.begin() + static_cast<long>(doc_start[d]),
-                                       doc.sentences.begin() + static_cast<long>(doc_start[d + 1]));
-      auto tags = ner.value()->TagDocument(sents);
-      for (const auto& t : tags) second.push_back(t);
-      extract::PropagateDocumentNames(sents, ner.value().get(), &tags);
-      for (auto& t : tags) second_rules.push_back(std::move(t));
-    }
-    report("second pass", second);
-    report("second pass + document pass", second_rules);
-  }
   return 0;
 }

@@ -77,10 +77,8 @@ std::vector<NerTagger::Example> ReadIob2(const std::string& path, const std::str
   std::ifstream in(path);
   std::string line, id;
   NerTagger::Example ex;
-  uint32_t document = 0;
   auto flush = [&]() {
     if (!ex.sentence.tokens.empty()) {
-      ex.document = document;
       auto it = pos.find(id);
       if (it != pos.end() && it->second.size() == ex.sentence.tokens.size()) {
         for (size_t i = 0; i < ex.sentence.tokens.size(); ++i) ex.sentence.tokens[i].upos = it->second[i].second;
@@ -91,11 +89,6 @@ std::vector<NerTagger::Example> ReadIob2(const std::string& path, const std::str
     id.clear();
   };
   while (std::getline(in, line)) {
-    if (line.rfind("# newdoc", 0) == 0) {
-      flush();
-      ++document;
-      continue;
-    }
     if (line.rfind("# sent_id = ", 0) == 0) {
       id = line.substr(12);
       continue;
@@ -634,35 +627,7 @@ int main(int argc, char** argv) {
     std::cerr << "word clusters: " << cl.value().size() << " words\n";
     tagger.set_clusters(std::move(cl.value()));
   }
-  const int epochs = std::stoi(opt["--epochs"]);
-  const uint64_t seed = std::stoull(opt["--seed"]);
-  tagger.Train(train, epochs, seed);
-  // --second-pass K: the document pass, trained on first-pass tags of the
-  // train documents from K taggers each trained without that document's
-  // fold (document d in fold d % K), so that its input looks like run time.
-  if (opt.count("--second-pass")) {
-    const uint32_t folds = static_cast<uint32_t>(std::stoul(opt["--second-pass"]));
-    if (folds < 2) {
-      std::cerr << "kg-train-ner: --second-pass needs K >= 2 folds\n";
-      return 1;
-    }
-    for (uint32_t k = 0; k < folds; ++k) {
-      NerTagger fold;
-      fold.mutable_gazetteer() = tagger.gazetteer();
-      fold.set_clusters(tagger.clusters());
-      fold.set_feature_set(tagger.feature_set());
-      std::vector<NerTagger::Example> rest;
-      for (const auto& ex : train) {
-        if (ex.document % folds != k) rest.push_back(ex);
-      }
-      fold.Train(rest, epochs, seed);
-      for (auto& ex : train) {
-        if (ex.document % folds == k) ex.first_pass = fold.Tag(ex.sentence);
-      }
-      std::cerr << "second pass: fold " << k << " tagged\n";
-    }
-    tagger.TrainDocumentPass(train, epochs, seed);
-  }
+  tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
   if (opt.count("--dev")) {
     auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");
     annotate(dev);
