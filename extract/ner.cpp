@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <numeric>
@@ -66,9 +65,6 @@ struct SentenceFeatures {
   // Word-cluster path of each token, hashed; filled only with
   // NerTagger::kFeatClusters.
   std::vector<uint64_t> cluster;
-  // Cue bits of each token (NerTagger::kFeatCues): [0] ends a name of class
-  // c (bit c), [1] begins one, [2] comes right before one, [3] right after.
-  std::vector<std::array<uint8_t, 4>> cue;
   // Casing of the whole sentence: 0 mixed, 1 no capitals at all (web text
   // written in lower case), 2 mostly capitals (headlines, shouting). Name
   // evidence from capitals means little in 1 and 2.
@@ -115,14 +111,6 @@ SentenceFeatures Prepare(const nlp::Sentence& s, const Gazetteer& gaz,
   if (alpha >= 3 && cap_words == 0) f.casing = 1;
   else if (alpha >= 3 && upper_words * 2 > alpha) f.casing = 2;
   f.gaz = gaz.Match(f.lower);
-  if (set & NerTagger::kFeatCues) {
-    static const char* kKinds[4] = {"\x01e:", "\x01b:", "\x01p:", "\x01a:"};
-    for (size_t i = 0; i < n; ++i) {
-      std::array<uint8_t, 4> c{};
-      for (size_t k = 0; k < 4; ++k) c[k] = gaz.Lookup(std::string(kKinds[k]) + f.lower[i]);
-      f.cue.push_back(c);
-    }
-  }
   if (set & NerTagger::kFeatClusters) {
     // The form as written, else its lower-case spelling (ClusterOf).
     for (size_t i = 0; i < n; ++i) {
@@ -206,30 +194,6 @@ void Features(const nlp::Sentence& s, const SentenceFeatures& sf, size_t i, uint
     // non-names and MEANTIME lenient F1 fell from 76.3 to 64.5.
     out->push_back(F(83, at(sf.cluster, li - 1)));
     out->push_back(F(84, at(sf.cluster, li + 1)));
-  }
-  if (set & NerTagger::kFeatCues) {
-    auto cue = [&](long j, size_t k) -> uint64_t {
-      return j < 0 || j >= static_cast<long>(n) ? 0 : sf.cue[static_cast<size_t>(j)][k];
-    };
-    // The run of capitalised words (or, in text without capitals, the next
-    // two words) ending in a word that ends names of some class ("Inc",
-    // "University", "Party"), the word before beginning one, the words
-    // around that come before/after names.
-    uint64_t end_run = 0;
-    if (cap) {
-      size_t e = i + 1;
-      while (e < n && IsCap(s.tokens[e].form)) ++e;
-      if (e > i + 1) end_run = sf.cue[e - 1][0];
-    } else if (sf.casing == 1) {
-      end_run = cue(li + 1, 0) | (cue(li + 2, 0) << 4);
-    }
-    static const int kX = std::getenv("KG_X") ? std::atoi(std::getenv("KG_X")) : 0;  // EXPERIMENT
-    if (!(kX & 1)) out->push_back(F(100, end_run, cap));
-    if (!(kX & 2)) out->push_back(F(101, cue(li, 0), cap));
-    if (!(kX & 2)) out->push_back(F(102, cue(li, 1), cap));
-    if (!(kX & 4)) out->push_back(F(103, cue(li - 1, 2), cap));
-    if (!(kX & 4)) out->push_back(F(104, cue(li + 1, 3), cap));
-    if (!(kX & 8)) out->push_back(F(105, cue(li - 1, 1), cue(li, 0)));
   }
   if ((set & NerTagger::kFeatRun) && cap) {
     // The capitalised run around the token: its last word ("Corp",

@@ -96,7 +96,6 @@ class NerTagger {
   static constexpr uint32_t kFeatRun = 4;      // first/last word of the capitalised run
   static constexpr uint32_t kFeatNoPosContext = 8;  // drop the neighbours' POS features
   static constexpr uint32_t kFeatClusters = 16;     // word clusters of the neighbours
-  static constexpr uint32_t kFeatCues = 32;         // cue words learned from the training spans
   void set_feature_set(uint32_t set) { feature_set_ = set; }
   uint32_t feature_set() const { return feature_set_; }
 

@@ -10,7 +10,6 @@
 //                [--features N]   (NerTagger::kFeat* bits; models/train_ner.sh uses 1)
 //                [--clusters models/clusters.tsv]   (for kFeatClusters, from kg-train-clusters)
 #include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <cctype>
 #include <fstream>
@@ -524,61 +523,6 @@ double EvalF1(const NerTagger& tagger, const std::vector<NerTagger::Example>& da
   return p + r > 0 ? 2 * p * r / (p + r) : 0;
 }
 
-// Cue words for kFeatCues, from the gold spans of the training data: a
-// lower-cased word that ends (begins) multi-word names of class c, or comes
-// right before (after) names of class c, often enough. Stored in the
-// gazetteer under keys "\x01e:", "\x01b:", "\x01p:", "\x01a:" + word (no
-// token holds \x01, so Gazetteer::Match never meets them).
-void AddCues(kg::extract::Gazetteer& gaz, const std::vector<NerTagger::Example>& train) {
-  std::map<std::string, int> total;
-  std::map<std::string, std::array<std::array<int, 3>, 4>> counts;  // word -> kind -> class
-  for (const auto& ex : train) {
-    const auto& toks = ex.sentence.tokens;
-    std::vector<std::string> low;
-    for (const auto& t : toks) {
-      std::string w = t.form;
-      for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      total[w]++;
-      low.push_back(std::move(w));
-    }
-    for (size_t i = 0; i < ex.tags.size();) {
-      int t = ex.tags[i];
-      if (t == 0 || t % 2 == 0 || t > 5) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < ex.tags.size() && ex.tags[j] == t + 1) ++j;
-      size_t c = static_cast<size_t>((t - 1) / 2);
-      if (j - i >= 2) {
-        counts[low[j - 1]][0][c]++;
-        counts[low[i]][1][c]++;
-      }
-      if (i > 0) counts[low[i - 1]][2][c]++;
-      if (j < low.size()) counts[low[j]][3][c]++;
-      i = j;
-    }
-  }
-  static const char* kKinds[4] = {"\x01e:", "\x01b:", "\x01p:", "\x01a:"};
-  int added = 0;
-  for (const auto& [w, kinds] : counts) {
-    for (size_t k = 0; k < 4; ++k) {
-      uint8_t bits = 0;
-      // Ends/begins: a third of the word's uses; before/after: a tenth
-      // ("at" before places).
-      const double share = k < 2 ? 0.3 : 0.1;
-      for (size_t c = 0; c < 3; ++c) {
-        if (kinds[k][c] >= 3 && kinds[k][c] >= share * total[w]) bits |= static_cast<uint8_t>(1u << c);
-      }
-      if (bits != 0) {
-        gaz.Add(std::string(kKinds[k]) + w, bits);
-        ++added;
-      }
-    }
-  }
-  std::cerr << "cues: " << added << "\n";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -674,7 +618,6 @@ int main(int argc, char** argv) {
     }
   }
   if (opt.count("--features")) tagger.set_feature_set(static_cast<uint32_t>(std::stoul(opt["--features"])));
-  if (tagger.feature_set() & NerTagger::kFeatCues) AddCues(tagger.mutable_gazetteer(), train);
   if (opt.count("--clusters")) {
     auto cl = kg::extract::ReadWordClusters(opt["--clusters"]);
     if (!cl.ok()) {
