@@ -381,20 +381,22 @@ std::vector<std::string> NerTagger::TagNames(const nlp::Sentence& s) const {
   return out;
 }
 
-void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t seed) {
+void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t seed, int runs) {
   // Structured averaged perceptron: decode each sentence with Viterbi and,
   // when the best sequence differs from the gold one, move weight from the
-  // predicted sequence's features to the gold sequence's.
+  // predicted sequence's features to the gold sequence's. With runs > 1,
+  // run r shuffles with seed + r and the final weights are the mean of the
+  // runs' averaged weights (less dependence on one shuffle order).
   using W = Impl::W;
   struct Acc {
     W w{}, total{};
     std::array<int64_t, kNerTags> stamp{};
   };
+  runs = std::max(runs, 1);
   std::unordered_map<uint64_t, Acc> acc;
+  std::unordered_map<uint64_t, W> mean;
   int64_t step = 1;
   std::vector<size_t> order(data.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
   std::vector<uint64_t> feats;
   auto update = [&](uint64_t f, int t, float d) {
     Acc& a = acc[f];
@@ -413,45 +415,53 @@ void NerTagger::Train(const std::vector<Example>& data, int epochs, uint64_t see
   std::vector<SentenceFeatures> prepared;
   prepared.reserve(data.size());
   for (const auto& ex : data) prepared.push_back(Prepare(ex.sentence, gazetteer_, cluster_ids_, feature_set_));
-  for (int epoch = 0; epoch < epochs; ++epoch) {
-    // Own Fisher-Yates: std::shuffle's algorithm is implementation-defined.
-    for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng() % k]);
-    for (size_t idx : order) {
-      const Example& ex = data[idx];
-      const SentenceFeatures& sf = prepared[idx];
-      auto pred = Viterbi(ex.sentence, sf, feature_set_, score);
-      const size_t n = ex.sentence.tokens.size();
-      for (size_t i = 0; i < n; ++i) {
-        int g = ex.tags[i], p = pred[i];
-        int gp = i == 0 ? 0 : ex.tags[i - 1], pp = i == 0 ? 0 : pred[i - 1];
-        if (g != p) {
-          Features(ex.sentence, sf, i, feature_set_, &feats);
-          for (uint64_t f : feats) {
-            update(f, g, 1.0f);
-            update(f, p, -1.0f);
+  for (int run = 0; run < runs; ++run) {
+    acc.clear();
+    step = 1;
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(seed + static_cast<uint64_t>(run));
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+      // Own Fisher-Yates: std::shuffle's algorithm is implementation-defined.
+      for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng() % k]);
+      for (size_t idx : order) {
+        const Example& ex = data[idx];
+        const SentenceFeatures& sf = prepared[idx];
+        auto pred = Viterbi(ex.sentence, sf, feature_set_, score);
+        const size_t n = ex.sentence.tokens.size();
+        for (size_t i = 0; i < n; ++i) {
+          int g = ex.tags[i], p = pred[i];
+          int gp = i == 0 ? 0 : ex.tags[i - 1], pp = i == 0 ? 0 : pred[i - 1];
+          if (g != p) {
+            Features(ex.sentence, sf, i, feature_set_, &feats);
+            for (uint64_t f : feats) {
+              update(f, g, 1.0f);
+              update(f, p, -1.0f);
+            }
+          }
+          if (g != p || gp != pp) {
+            PrevFeatures(sf, i, gp, &feats);
+            for (uint64_t f : feats) update(f, g, 1.0f);
+            PrevFeatures(sf, i, pp, &feats);
+            for (uint64_t f : feats) update(f, p, -1.0f);
           }
         }
-        if (g != p || gp != pp) {
-          PrevFeatures(sf, i, gp, &feats);
-          for (uint64_t f : feats) update(f, g, 1.0f);
-          PrevFeatures(sf, i, pp, &feats);
-          for (uint64_t f : feats) update(f, p, -1.0f);
-        }
+        ++step;
       }
-      ++step;
+    }
+    for (auto& [f, a] : acc) {
+      W& m = mean[f];
+      for (int t = 0; t < kNerTags; ++t) {
+        auto ti = static_cast<size_t>(t);
+        float total = a.total[ti] + static_cast<float>(step - a.stamp[ti]) * a.w[ti];
+        m[ti] += total / static_cast<float>(step) / static_cast<float>(runs);
+      }
     }
   }
   impl_->weights.clear();
-  for (auto& [f, a] : acc) {
-    W avg{};
+  for (const auto& [f, m] : mean) {
     bool any = false;
-    for (int t = 0; t < kNerTags; ++t) {
-      auto ti = static_cast<size_t>(t);
-      float total = a.total[ti] + static_cast<float>(step - a.stamp[ti]) * a.w[ti];
-      avg[ti] = total / static_cast<float>(step);
-      if (std::abs(avg[ti]) > 1e-3f) any = true;
-    }
-    if (any) impl_->weights.emplace(f, avg);
+    for (float v : m) any = any || std::abs(v) > 1e-3f;
+    if (any) impl_->weights.emplace(f, m);
   }
   impl_->Finalize();
 }

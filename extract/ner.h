@@ -88,7 +88,9 @@ class NerTagger {
     nlp::Sentence sentence;
     std::vector<int> tags;
   };
-  void Train(const std::vector<Example>& data, int epochs, uint64_t seed);
+  // `runs` > 1 trains that many times (shuffle seeds seed, seed + 1, ...)
+  // and keeps the mean of the runs' weights.
+  void Train(const std::vector<Example>& data, int epochs, uint64_t seed, int runs = 1);
 
   // Optional feature groups, chosen before Train and saved with the model.
   static constexpr uint32_t kFeatCasing = 1;   // sentence casing x shape/gazetteer/POS

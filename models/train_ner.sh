@@ -30,6 +30,6 @@ cmake --build "$BUILD" --target kg-train-ner kg-train-clusters
   --iso /usr/share/iso-codes/json \
   --zones /usr/share/zoneinfo/zone1970.tab \
   --wordnet /usr/share/wordnet \
-  --epochs 5 --seed 1 --features 17 --clusters "$ROOT/models/clusters.tsv" \
+  --epochs 5 --seed 1 --runs 5 --features 17 --clusters "$ROOT/models/clusters.tsv" \
   --out "$ROOT/models/ner.bin" \
   --lexicon "$ROOT/models/lexicon.tsv"

@@ -7,6 +7,7 @@
 //                --out models/ner.bin --lexicon models/lexicon.tsv
 //                [--iso /usr/share/iso-codes/json] [--zones /usr/share/zoneinfo/zone1970.tab]
 //                [--wordnet /usr/share/wordnet] [--epochs 8] [--seed 1]
+//                [--runs N]   (train N times, seeds seed..seed+N-1, keep the mean weights)
 //                [--features N]   (NerTagger::kFeat* bits; models/train_ner.sh uses 1)
 //                [--clusters models/clusters.tsv]   (for kFeatClusters, from kg-train-clusters)
 #include <algorithm>
@@ -627,7 +628,8 @@ int main(int argc, char** argv) {
     std::cerr << "word clusters: " << cl.value().size() << " words\n";
     tagger.set_clusters(std::move(cl.value()));
   }
-  tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]));
+  tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]),
+               opt.count("--runs") ? std::stoi(opt["--runs"]) : 1);
   if (opt.count("--dev")) {
     auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");
     annotate(dev);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -111,4 +112,48 @@ TEST_CASE("The cluster of the next word decides the tag of a name the labelled d
   without.Train(Invented(), 5, 1);
   CHECK(without.TagNames(Sentence({"Zorblax", "glorped", "."}))[0] ==
         without.TagNames(Sentence({"Zorblax", "snarfed", "."}))[0]);
+}
+
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string SavedModel(int runs, uint64_t seed, const std::string& name) {
+  NerTagger tagger;
+  tagger.Train(Invented(), 3, seed, runs);
+  std::string path = TempPath(name);
+  REQUIRE(tagger.Save(path).ok());
+  std::string bytes = ReadAll(path);
+  std::remove(path.c_str());
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("Training with several runs keeps the mean of the runs' weights, deterministically", "[extract][ner]") {
+  // One run is the plain perceptron: the default and runs = 1 write the same file.
+  NerTagger plain;
+  plain.Train(Invented(), 3, 1);
+  std::string path = TempPath("plain.bin");
+  REQUIRE(plain.Save(path).ok());
+  CHECK(ReadAll(path) == SavedModel(1, 1, "one.bin"));
+  std::remove(path.c_str());
+
+  // Three runs: the same file twice, unlike any single run's (the shuffle
+  // seeds 1, 2, 3 give different weights, and their mean is kept).
+  const std::string three = SavedModel(3, 1, "three_a.bin");
+  CHECK(three == SavedModel(3, 1, "three_b.bin"));
+  CHECK(three != SavedModel(1, 1, "seed1.bin"));
+  CHECK(three != SavedModel(1, 2, "seed2.bin"));
+  CHECK(three != SavedModel(1, 3, "seed3.bin"));
+
+  // The averaged model still learned the data: an organisation before a
+  // verb, nothing before a time of day.
+  NerTagger averaged;
+  averaged.Train(Invented(), 3, 1, 3);
+  CHECK(averaged.TagNames(Sentence({"Acme", "announced", "."}))[0] == "B-ORG");
+  CHECK(averaged.TagNames(Sentence({"Globex", "morning", "."}))[0] == "O");
 }
