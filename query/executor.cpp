@@ -1213,9 +1213,14 @@ class ProjectOp : public Operator {
       if (!(w.kind() == Value::Kind::kBool && w.as_bool())) return !ctx_.failed();
     }
     if (p_.distinct) {
-      std::string key;
-      for (int s : p_.out_slots) key += ValueKey(row[static_cast<size_t>(s)]) + '\x1f';
-      if (!distinct_.insert(key).second) return true;
+      // One reused buffer; a row seen before costs no allocation.
+      distinct_key_.clear();
+      for (int s : p_.out_slots) {
+        AppendValueKey(row[static_cast<size_t>(s)], &distinct_key_);
+        distinct_key_ += '\x1f';
+      }
+      if (distinct_.find(distinct_key_) != distinct_.end()) return true;
+      distinct_.insert(distinct_key_);
     }
     if (!p_.order_by.empty()) {
       Sorted s{row, {}};
@@ -1249,6 +1254,7 @@ class ProjectOp : public Operator {
   std::vector<Group> groups_;
   std::unordered_map<std::string, size_t> group_index_;
   std::unordered_set<std::string> distinct_;
+  std::string distinct_key_;  // the row's DISTINCT key (see Output)
   std::vector<Sorted> sorted_;
   int64_t skipped_ = 0;
   int64_t emitted_ = 0;

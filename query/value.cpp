@@ -157,6 +157,18 @@ std::optional<bool> EqualValues(const Value& a, const Value& b) {
   return ValueKey(a) == ValueKey(b);
 }
 
+void AppendValueKey(const Value& v, std::string* out) {
+  if (v.kind() != Value::Kind::kString) {
+    out->append(ValueKey(v));
+    return;
+  }
+  const std::string& str = v.as_string();
+  out->push_back('s');
+  out->append(std::to_string(str.size()));
+  out->push_back(':');
+  out->append(str);
+}
+
 std::string ValueKey(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull: return "N";

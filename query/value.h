@@ -100,6 +100,8 @@ std::optional<bool> EqualValues(const Value& a, const Value& b);
 // A canonical byte string equal for values DISTINCT and grouping treat as
 // equal.
 std::string ValueKey(const Value& v);
+// Appends ValueKey(v) to *out (strings without a temporary).
+void AppendValueKey(const Value& v, std::string* out);
 
 // Text as the table format and string conversion show it: strings bare at
 // the top level and quoted inside lists/maps, nodes as (name:type),

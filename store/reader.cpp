@@ -95,6 +95,16 @@ class ReaderImpl final : public Reader {
 
   std::optional<Entity> GetEntity(EntityId id) override {
     id = Canonical(id);
+    // An entity the last FindByName decoded: a query that looked a node up
+    // by name and then reads its properties reads its record once. Handed
+    // over (moved), since the caller keeps what it needs.
+    for (auto& e : named_) {
+      if (e.id == id && e.id != 0) {
+        std::optional<Entity> out(std::move(e));
+        e.id = 0;
+        return out;
+      }
+    }
     rocksdb::PinnableSlice v;
     if (!impl_.db->Get(ro_, impl_.cf(kEntities), codec::U64Key(id), &v).ok()) return std::nullopt;
     EntityRec rec;
@@ -111,12 +121,15 @@ class ReaderImpl final : public Reader {
       if (k.size() == norm.size() + 9) ids.push_back(codec::GetU64(k.data() + norm.size() + 1));
       return true;
     });
+    named_.clear();
     for (EntityId id : ids) {
       auto e = GetEntity(id);
       if (!e) continue;
       bool dup = false;
       for (const auto& f : found) dup = dup || f.second == e->id;
-      if (!dup) found.emplace_back(e->mentions, e->id);
+      if (dup) continue;
+      found.emplace_back(e->mentions, e->id);
+      if (named_.size() < kMaxNamed) named_.push_back(std::move(*e));
     }
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -652,6 +665,9 @@ class ReaderImpl final : public Reader {
   std::map<ArticleSeq, std::string> article_ids_;
   std::vector<std::unique_ptr<BoundedIter>> free_iters_[kCfCount];  // see Scan
   uint64_t rocks_seq_ = 0;  // the RocksDB sequence number this reader reads at
+  // The entities the last FindByName read (see GetEntity); id 0 once taken.
+  std::vector<Entity> named_;
+  static constexpr size_t kMaxNamed = 4;
   // Idle iterators kept per column family for the next reader (nested scans
   // need two or three; more would only pin memory).
   static constexpr size_t kMaxIdleIters = 4;

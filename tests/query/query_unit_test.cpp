@@ -132,6 +132,27 @@ TEST_CASE("values compare, group and print", "[query]") {
         "{\"a\\\"b\":[true,null]}");
 }
 
+// DISTINCT builds its keys with AppendValueKey into one reused buffer; the
+// keys must stay those of ValueKey, so "ab" + "c" and "a" + "bc" stay apart.
+TEST_CASE("AppendValueKey appends exactly ValueKey", "[query]") {
+  const std::vector<Value> values = {Value::String(""), Value::String("a string longer than fifteen bytes"),
+                                     Value::Int(7), Value::Float(7.0), Value::Null(),
+                                     Value::MakeList({Value::String("x"), Value::Int(1)})};
+  std::string all;
+  for (const auto& v : values) {
+    std::string key = "prefix";
+    kg::query::AppendValueKey(v, &key);
+    CHECK(key == "prefix" + kg::query::ValueKey(v));
+    kg::query::AppendValueKey(v, &all);
+  }
+  std::string ab_c, a_bc;
+  kg::query::AppendValueKey(Value::String("ab"), &ab_c);
+  kg::query::AppendValueKey(Value::String("c"), &ab_c);
+  kg::query::AppendValueKey(Value::String("a"), &a_bc);
+  kg::query::AppendValueKey(Value::String("bc"), &a_bc);
+  CHECK(ab_c != a_bc);
+}
+
 TEST_CASE("csv and table formats quote and align", "[query]") {
   kg::query::ResultSet rs;
   rs.columns = {"name", "n"};

@@ -38,6 +38,34 @@ ArticleBuilder RubioArticle() {
 
 }  // namespace
 
+// FindByName keeps the entities it decoded for the reader's next GetEntity
+// of them (a name lookup then reads the node's properties without a second
+// point read); every GetEntity must still return the whole record.
+TEST_CASE("GetEntity after FindByName returns the whole entity, also when asked twice") {
+  TempDir dir;
+  auto store = OpenRw(dir);
+  Commit(*store, RubioArticle());
+  auto plain = store->NewReader();
+  auto ids = plain->FindByName("rubio");
+  REQUIRE(ids.size() == 1);
+  auto expected = store->NewReader()->GetEntity(ids[0]);
+  REQUIRE(expected);
+  auto same = [&](const std::optional<kg::Entity>& e) {
+    REQUIRE(e);
+    CHECK(e->id == expected->id);
+    CHECK(e->name == expected->name);
+    CHECK(e->type == expected->type);
+    CHECK(e->mentions == expected->mentions);
+    CHECK(e->first_seen == expected->first_seen);
+    CHECK(e->aliases == expected->aliases);
+  };
+  same(plain->GetEntity(ids[0]));  // the one FindByName kept
+  same(plain->GetEntity(ids[0]));  // read again from the store
+  CHECK(plain->FindByName("Marco Rubio") == ids);
+  CHECK(plain->FindByName("nobody") == std::vector<kg::EntityId>{});
+  same(plain->GetEntity(ids[0]));  // the lookup that found nothing kept nothing
+}
+
 TEST_CASE("a committed article reads back: entities + facts + evidence + mentions + log") {
   TempDir dir;
   auto store = OpenRw(dir);
