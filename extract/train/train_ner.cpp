@@ -11,6 +11,8 @@
 //                [--features N]   (NerTagger::kFeat* bits; models/train_ner.sh uses 1)
 //                [--clusters models/clusters.tsv]   (for kFeatClusters, from kg-train-clusters)
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <cctype>
 #include <fstream>
@@ -526,17 +528,56 @@ double EvalF1(const NerTagger& tagger, const std::vector<NerTagger::Example>& da
 
 }  // namespace
 
+constexpr const char* kUsage =
+    "usage: kg-train-ner --uner TRAIN.iob2 --out ner.bin --lexicon lexicon.tsv\n"
+    "         [--ud TRAIN.conllu] [--gum GUM.conllu] [--gum-ner GUM.conllu]\n"
+    "         [--dev DEV.iob2 [--ud-dev DEV.conllu]] [--annotate MODEL_DIR]\n"
+    "         [--iso DIR] [--zones FILE] [--wordnet DIR]\n"
+    "         [--epochs N] [--seed N] [--runs N] [--features N] [--clusters FILE]\n"
+    "Trains the NER tagger (ner.bin) and writes the WordNet lexicon; models/train_ner.sh\n"
+    "has the settings of the committed model. --runs N trains N times (seeds seed..seed+N-1)\n"
+    "and keeps the mean weights.\n";
+
 int main(int argc, char** argv) {
   std::map<std::string, std::string> opt = {{"--iso", "/usr/share/iso-codes/json"},
                                             {"--zones", "/usr/share/zoneinfo/zone1970.tab"},
                                             {"--wordnet", "/usr/share/wordnet"},
                                             {"--epochs", "8"},
-                                            {"--seed", "1"}};
-  for (int i = 1; i + 1 < argc; i += 2) opt[argv[i]] = argv[i + 1];
+                                            {"--seed", "1"},
+                                            {"--runs", "1"}};
+  static const std::set<std::string> kKnown = {
+      "--uner", "--out", "--lexicon", "--ud", "--gum", "--gum-ner", "--dev", "--ud-dev", "--annotate",
+      "--iso", "--zones", "--wordnet", "--epochs", "--seed", "--runs", "--features", "--clusters"};
+  for (int i = 1; i < argc; i += 2) {
+    const std::string name = argv[i];
+    if (name == "--help" || name == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (kKnown.count(name) == 0 || i + 1 >= argc) {
+      std::cerr << "kg-train-ner: " << (kKnown.count(name) == 0 ? "unknown option " : "missing value for ")
+                << name << "\n" << kUsage;
+      return 2;
+    }
+    opt[name] = argv[i + 1];
+  }
   if (!opt.count("--uner") || !opt.count("--out") || !opt.count("--lexicon")) {
-    std::cerr << "usage: kg-train-ner --uner TRAIN.iob2 [--ud TRAIN.conllu] [--dev DEV.iob2 --ud-dev DEV.conllu] "
-                 "--out ner.bin --lexicon lexicon.tsv [--iso DIR] [--zones FILE] [--wordnet DIR] [--epochs N]\n";
+    std::cerr << kUsage;
     return 2;
+  }
+  // Numeric options, checked before any work starts.
+  std::map<std::string, uint64_t> num;
+  for (const char* name : {"--epochs", "--seed", "--runs", "--features"}) {
+    if (!opt.count(name)) continue;
+    const std::string& v = opt[name];
+    uint64_t x = 0;
+    const auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (v.empty() || err != std::errc() || end != v.data() + v.size() ||
+        (std::string(name) != "--seed" && x > 1000000)) {
+      std::cerr << "kg-train-ner: " << name << " wants a non-negative integer, got '" << v << "'\n";
+      return 2;
+    }
+    num[name] = x;
   }
   NerTagger tagger;
   std::ofstream lexicon(opt["--lexicon"]);
@@ -618,7 +659,7 @@ int main(int argc, char** argv) {
       lexicon << "name\t" << w << "\t" << gd << "\n";
     }
   }
-  if (opt.count("--features")) tagger.set_feature_set(static_cast<uint32_t>(std::stoul(opt["--features"])));
+  if (opt.count("--features")) tagger.set_feature_set(static_cast<uint32_t>(num["--features"]));
   if (opt.count("--clusters")) {
     auto cl = kg::extract::ReadWordClusters(opt["--clusters"]);
     if (!cl.ok()) {
@@ -628,8 +669,7 @@ int main(int argc, char** argv) {
     std::cerr << "word clusters: " << cl.value().size() << " words\n";
     tagger.set_clusters(std::move(cl.value()));
   }
-  tagger.Train(train, std::stoi(opt["--epochs"]), std::stoull(opt["--seed"]),
-               opt.count("--runs") ? std::stoi(opt["--runs"]) : 1);
+  tagger.Train(train, static_cast<int>(num["--epochs"]), num["--seed"], static_cast<int>(num["--runs"]));
   if (opt.count("--dev")) {
     auto dev = ReadIob2(opt["--dev"], opt.count("--ud-dev") ? opt["--ud-dev"] : "");
     annotate(dev);
