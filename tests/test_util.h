@@ -55,12 +55,13 @@ struct KgRun {
   std::string out, err;
 };
 
-// Runs the built `kg` with `args` (already shell-quoted), standard input from
+// Runs the built program `tool` (a path under the build directory, such as
+// "cli/kg") with `args` (already shell-quoted), standard input from
 // `stdin_file`; output is captured through files in `dir`.
-inline KgRun RunKg(const TempDir& dir, const std::string& args,
-                   const std::string& stdin_file = "/dev/null") {
+inline KgRun RunTool(const TempDir& dir, const std::string& tool, const std::string& args,
+                     const std::string& stdin_file = "/dev/null") {
   const std::string out = dir.str() + "/kg-out.txt", err = dir.str() + "/kg-err.txt";
-  const std::string cmd = std::string(KG_BINARY_DIR) + "/cli/kg " + args + " <" + stdin_file +
+  const std::string cmd = std::string(KG_BINARY_DIR) + "/" + tool + " " + args + " <" + stdin_file +
                           " >" + out + " 2>" + err;
   KgRun r;
   const int st = std::system(cmd.c_str());
@@ -68,6 +69,12 @@ inline KgRun RunKg(const TempDir& dir, const std::string& args,
   r.out = ReadFile(out);
   r.err = ReadFile(err);
   return r;
+}
+
+// Runs the built `kg` (see RunTool).
+inline KgRun RunKg(const TempDir& dir, const std::string& args,
+                   const std::string& stdin_file = "/dev/null") {
+  return RunTool(dir, "cli/kg", args, stdin_file);
 }
 
 }  // namespace kg::test

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench/tool_args.h"
 #include "extract/analysis.h"
 #include "extract/nlp/conllu.h"
 #include "extract/nlp/pipeline.h"
@@ -13,6 +14,11 @@ using namespace kg;
 using namespace kg::extract;
 
 int main(int argc, char** argv) {
+  if (kg::bench::WantsHelp(argc, argv)) {
+    std::cout << "usage: kg-extract-debug [--conllu] FILE [MODEL_DIR]\n"
+                 "Shows every stage of extraction for FILE (text, or CoNLL-U with --conllu).\n";
+    return 0;
+  }
   bool conllu = argc > 1 && std::string(argv[1]) == "--conllu";
   int a0 = conllu ? 2 : 1;
   if (argc <= a0) {
@@ -21,6 +27,10 @@ int main(int argc, char** argv) {
   }
   std::string dir = argc > a0 + 1 ? argv[a0 + 1] : nlp::DefaultModelDir();
   std::ifstream in(argv[a0]);
+  if (!in) {
+    std::cerr << "kg-extract-debug: cannot read " << argv[a0] << "\n";
+    return 1;
+  }
   std::stringstream ss;
   ss << in.rdbuf();
   nlp::Document doc;

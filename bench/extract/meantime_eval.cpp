@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/tool_args.h"
 #include "extract/extractor.h"
 #include "store/store.h"
 
@@ -47,6 +48,11 @@ struct GoldMention {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (kg::bench::WantsHelp(argc, argv)) {
+    std::cout << "usage: kg-bench-meantime MEANTIME_DIR [MODEL_DIR]\n"
+                 "Named-mention F1 and cross-article merges on MEANTIME (docs/extraction.md).\n";
+    return 0;
+  }
   if (argc < 2) {
     std::cerr << "usage: kg-bench-meantime MEANTIME_DIR [MODEL_DIR]\n";
     return 2;

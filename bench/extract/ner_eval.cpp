@@ -13,12 +13,18 @@
 #include <sstream>
 #include <tuple>
 
+#include "bench/tool_args.h"
 #include "extract/ner.h"
 #include "extract/nlp/pipeline.h"
 
 using namespace kg;
 
 int main(int argc, char** argv) {
+  if (kg::bench::WantsHelp(argc, argv)) {
+    std::cout << "usage: kg-bench-ner DEV.iob2 [MODEL_DIR]\n"
+                 "Entity F1 (PER/ORG/LOC, exact span) of the NER tagger; KG_NER_DUMP=FILE writes its errors.\n";
+    return 0;
+  }
   if (argc < 2) {
     std::cerr << "usage: kg-bench-ner DEV.iob2 [MODEL_DIR]\n";
     return 2;

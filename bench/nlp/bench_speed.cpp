@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -17,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/tool_args.h"
 #include "extract/nlp/pipeline.h"
 
 #ifndef KG_SHARED_DATA
@@ -41,12 +43,26 @@ int main(int argc, char** argv) {
   std::string models = kg::nlp::DefaultModelDir(), file;
   size_t limit = 0;
   int branches = -1;
+  const char* usage = "usage: kg-nlp-bench [--models DIR] [--limit N] [--branches K] [FILE.jsonl]\n";
+  if (kg::bench::WantsHelp(argc, argv)) {
+    std::cout << usage
+              << "Tokens per CPU second of the whole NLP pipeline on one thread, and peak memory.\n"
+                 "FILE defaults to the Reuters-21578 articles under ../shared/data; --branches 0 is greedy.\n";
+    return 0;
+  }
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    bool ok = true;
     if (a == "--models" && i + 1 < argc) models = argv[++i];
-    else if (a == "--limit" && i + 1 < argc) limit = std::stoul(argv[++i]);
-    else if (a == "--branches" && i + 1 < argc) branches = std::stoi(argv[++i]);
+    else if (a == "--limit" && i + 1 < argc) ok = kg::bench::ParseInt<size_t>(argv[++i], 0, SIZE_MAX, &limit);
+    else if (a == "--branches" && i + 1 < argc) ok = kg::bench::ParseInt(argv[++i], 0, 64, &branches);
+    else if (a.rfind("--", 0) == 0) ok = false;
     else file = a;
+    if (!ok) {
+      std::cerr << "kg-nlp-bench: bad argument " << a << (i < argc && argv[i] != a ? std::string(" ") + argv[i] : "")
+                << "\n" << usage;
+      return 2;
+    }
   }
   if (file.empty()) {
     const char* env = std::getenv("KG_SHARED_DATA");

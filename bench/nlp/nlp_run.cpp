@@ -11,6 +11,7 @@
 #include <iterator>
 #include <string>
 
+#include "bench/tool_args.h"
 #include "extract/nlp/conllu.h"
 #include "extract/nlp/pipeline.h"
 
@@ -18,16 +19,28 @@ int main(int argc, char** argv) {
   std::string models = kg::nlp::DefaultModelDir(), input = "text", file;
   bool text_only = false;
   int branches = -1;  // -1: the parser's default
+  const char* usage = "usage: kg-nlp-run [--models DIR] [--input text|conllu] [--branches K] FILE | --text FILE\n";
+  if (kg::bench::WantsHelp(argc, argv)) {
+    std::cout << usage << "Runs the NLP pipeline on FILE and writes CoNLL-U; --text prints a treebank's raw text.\n";
+    return 0;
+  }
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    bool ok = true;
     if (a == "--models" && i + 1 < argc) models = argv[++i];
-    else if (a == "--input" && i + 1 < argc) input = argv[++i];
+    else if (a == "--input" && i + 1 < argc) input = argv[++i], ok = input == "text" || input == "conllu";
     else if (a == "--text") text_only = true;
-    else if (a == "--branches" && i + 1 < argc) branches = std::stoi(argv[++i]);
+    else if (a == "--branches" && i + 1 < argc) ok = kg::bench::ParseInt(argv[++i], 0, 64, &branches);
+    else if (a.rfind("--", 0) == 0) ok = false;
     else file = a;
+    if (!ok) {
+      std::cerr << "kg-nlp-run: bad argument " << a << (i < argc && argv[i] != a ? std::string(" ") + argv[i] : "")
+                << "\n" << usage;
+      return 2;
+    }
   }
   if (file.empty()) {
-    std::cerr << "usage: kg-nlp-run [--models DIR] [--input text|conllu] [--branches K] FILE | --text FILE\n";
+    std::cerr << usage;
     return 2;
   }
   std::ifstream in(file, std::ios::binary);

@@ -3,16 +3,16 @@
 // data cannot (invented words and sentences); the training tool's option checks.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "extract/ner.h"
+#include "tests/test_util.h"
 
 namespace {
 
@@ -161,38 +161,28 @@ TEST_CASE("Training with several runs keeps the mean of the runs' weights, deter
   CHECK(averaged.TagNames(Sentence({"Globex", "morning", "."}))[0] == "O");
 }
 
-namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Runs kg-train-ner with `args`; its stdout and stderr into *out.
-int TrainNer(const std::string& args, std::string* out) {
-  const std::string log = TempPath("train_ner.out");
-  const std::string cmd = std::string(KG_BINARY_DIR) + "/extract/kg-train-ner " + args + " >" + log + " 2>&1";
-  const int rc = std::system(cmd.c_str());
-  *out = Slurp(log);
-  std::remove(log.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-}  // namespace
-
 TEST_CASE("kg-train-ner answers --help and rejects unknown options and bad numbers before any work", "[ner]") {
-  std::string out;
-  REQUIRE(TrainNer("--help", &out) == 0);
+  kg::test::TempDir dir;
+  auto run = [&](const std::string& args) {
+    auto r = kg::test::RunTool(dir, "extract/kg-train-ner", args);
+    return std::make_pair(r.status, r.out + r.err);
+  };
+  auto [rc, out] = run("--help");
+  REQUIRE(rc == 0);
   CHECK(out.find("--runs N") != std::string::npos);
-  const std::string never = TempPath("never.bin");
+  const std::string never = dir.str() + "/never.bin";
   const std::string base = "--uner missing.iob2 --out " + never + " --lexicon " + never + ".tsv";
-  CHECK(TrainNer(base + " --epochs five", &out) == 2);
+  std::tie(rc, out) = run(base + " --epochs five");
+  CHECK(rc == 2);
   CHECK(out.find("--epochs wants a non-negative integer, got 'five'") != std::string::npos);
-  CHECK(TrainNer(base + " --runs -1", &out) == 2);
-  CHECK(out.find("--runs") != std::string::npos);
-  CHECK(TrainNer(base + " --bogus 1", &out) == 2);
+  std::tie(rc, out) = run(base + " --runs -1");
+  CHECK(rc == 2);
+  CHECK(out.find("--runs wants") != std::string::npos);
+  std::tie(rc, out) = run(base + " --bogus 1");
+  CHECK(rc == 2);
   CHECK(out.find("unknown option --bogus") != std::string::npos);
-  CHECK(TrainNer("--uner", &out) == 2);
+  std::tie(rc, out) = run("--uner");
+  CHECK(rc == 2);
   CHECK(out.find("missing value for --uner") != std::string::npos);
   // Nothing was written: the options were checked first.
   CHECK_FALSE(std::ifstream(never).good());
