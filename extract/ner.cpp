@@ -238,6 +238,29 @@ int NerTagId(std::string_view name) {
   return -1;
 }
 
+std::vector<NerSpan> NerSpans(const std::vector<int>& tags) {
+  std::vector<NerSpan> out;
+  for (size_t i = 0; i < tags.size();) {
+    if (tags[i] <= 0 || tags[i] % 2 == 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
+    out.push_back(NerSpan{i, j, tags[i]});
+    i = j;
+  }
+  return out;
+}
+
+std::set<NerSpan> ScoredNerSpans(const std::vector<int>& tags) {
+  std::set<NerSpan> out;
+  for (const NerSpan& e : NerSpans(tags)) {
+    if (e.tag <= 2 * static_cast<int>(NerClass::kLoc) + 1) out.insert(e);
+  }
+  return out;
+}
+
 void Gazetteer::Add(std::string_view phrase, uint8_t bits) {
   std::string p = Lower(phrase);
   if (p.empty()) return;
@@ -601,23 +624,16 @@ void PropagateDocumentNames(const std::vector<nlp::Sentence>& sentences, const N
   std::unordered_set<std::string> mid_sentence_names;
   for (size_t si = 0; si < sentences.size(); ++si) {
     const auto& s = sentences[si];
-    const auto& tags = (*all_tags)[si];
-    for (size_t i = 0; i < tags.size();) {
-      if (tags[i] == 0 || tags[i] % 2 == 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
+    for (const NerSpan& e : NerSpans((*all_tags)[si])) {
+      const size_t i = e.begin, j = e.end;
       if (j - i <= 4) {
         std::string key;
         for (size_t q = i; q < j; ++q) key += (q > i ? " " : "") + s.tokens[q].form;
-        name_classes[key][static_cast<size_t>((tags[i] - 1) / 2)]++;
+        name_classes[key][static_cast<size_t>((e.tag - 1) / 2)]++;
         if (i > 0 && j - i == 1) mid_sentence_names.insert(key);
         // A person's surname alone names the person too ("Jobs").
-        if (tags[i] == 1 && j - i >= 2 && IsCap(s.tokens[j - 1].form)) name_classes[s.tokens[j - 1].form][0]++;
+        if (e.tag == 1 && j - i >= 2 && IsCap(s.tokens[j - 1].form)) name_classes[s.tokens[j - 1].form][0]++;
       }
-      i = j;
     }
   }
   if (!name_classes.empty()) {

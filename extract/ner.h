@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,6 +32,21 @@ inline constexpr int kNerClasses = 4;
 inline constexpr int kNerTags = 1 + 2 * kNerClasses;  // O, B-x, I-x
 std::string_view NerTagName(int tag);                 // "O", "B-PER", "I-PER", ...
 int NerTagId(std::string_view name);                  // -1 when unknown
+
+// One entity of a tag sequence: tokens [begin, end) and its B- tag id.
+struct NerSpan {
+  size_t begin = 0, end = 0;
+  int tag = 0;
+  bool operator==(const NerSpan& o) const { return begin == o.begin && end == o.end && tag == o.tag; }
+  bool operator<(const NerSpan& o) const {
+    return begin != o.begin ? begin < o.begin : end != o.end ? end < o.end : tag < o.tag;
+  }
+};
+// The entities of a tag sequence: each B- tag with the I- tags of its class
+// that follow it (a stray I- starts no entity).
+std::vector<NerSpan> NerSpans(const std::vector<int>& tags);
+// The PER, ORG and LOC entities, as the exact-span scores count them.
+std::set<NerSpan> ScoredNerSpans(const std::vector<int>& tags);
 
 // Gazetteer: lower-cased phrases (tokens joined by one space) -> bit set of
 // classes (bit c = NerClass c; bit 4 = first name, bit 5 = title word).

@@ -11,7 +11,6 @@
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <tuple>
 
 #include "bench/tool_args.h"
 #include "extract/ner.h"
@@ -89,37 +88,23 @@ int main(int argc, char** argv) {
   }
   flush();
   pipeline->Annotate(doc);
-  auto spans = [](const std::vector<int>& tags) {
-    std::set<std::tuple<size_t, size_t, int>> out;
-    for (size_t i = 0; i < tags.size();) {
-      if (tags[i] == 0 || tags[i] % 2 == 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
-      if (tags[i] <= 5) out.insert({i, j, tags[i]});
-      i = j;
-    }
-    return out;
-  };
   std::vector<std::vector<int>> tagged;
   for (const auto& sent : doc.sentences) tagged.push_back(ner.value()->Tag(sent));
   auto report = [&](const char* title, const std::vector<std::vector<int>>& pred) {
     long tp = 0, np = 0, ng = 0;
     long ctp[8] = {0}, cnp[8] = {0}, cng[8] = {0};
     for (size_t s = 0; s < doc.sentences.size(); ++s) {
-      auto g = spans(gold[s]);
-      auto p = spans(pred[s]);
+      auto g = kg::extract::ScoredNerSpans(gold[s]);
+      auto p = kg::extract::ScoredNerSpans(pred[s]);
       ng += static_cast<long>(g.size());
       np += static_cast<long>(p.size());
       for (const auto& x : p) {
         bool hit = g.count(x) > 0;
         tp += hit;
-        ctp[std::get<2>(x)] += hit;
-        cnp[std::get<2>(x)]++;
+        ctp[x.tag] += hit;
+        cnp[x.tag]++;
       }
-      for (const auto& x : g) cng[std::get<2>(x)]++;
+      for (const auto& x : g) cng[x.tag]++;
     }
     auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
     double P = np ? double(tp) / np : 0, R = ng ? double(tp) / ng : 0;

@@ -478,36 +478,22 @@ void AddCaseStats(kg::extract::Gazetteer& g, const std::vector<std::string>& con
 
 double EvalF1(const NerTagger& tagger, const std::vector<NerTagger::Example>& data) {
   long tp = 0, np = 0, ng = 0;
-  auto spans = [](const std::vector<int>& tags) {
-    std::set<std::tuple<size_t, size_t, int>> out;
-    for (size_t i = 0; i < tags.size();) {
-      if (tags[i] == 0 || tags[i] % 2 == 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < tags.size() && tags[j] == tags[i] + 1) ++j;
-      if (tags[i] <= 5) out.insert({i, j, tags[i]});  // PER/ORG/LOC only
-      i = j;
-    }
-    return out;
-  };
   long ctp[8] = {0}, cnp[8] = {0}, cng[8] = {0};
   const char* dump = std::getenv("KG_NER_DUMP");
   std::ofstream dout;
   if (dump != nullptr) dout.open(dump);
   for (const auto& ex : data) {
-    auto gold = spans(ex.tags);
+    auto gold = kg::extract::ScoredNerSpans(ex.tags);
     auto ptags = tagger.Tag(ex.sentence);
-    auto pred = spans(ptags);
+    auto pred = kg::extract::ScoredNerSpans(ptags);
     ng += static_cast<long>(gold.size());
     np += static_cast<long>(pred.size());
     for (const auto& s : pred) {
       tp += gold.count(s) ? 1 : 0;
-      ctp[std::get<2>(s)] += gold.count(s) ? 1 : 0;
-      cnp[std::get<2>(s)]++;
+      ctp[s.tag] += gold.count(s) ? 1 : 0;
+      cnp[s.tag]++;
     }
-    for (const auto& s : gold) cng[std::get<2>(s)]++;
+    for (const auto& s : gold) cng[s.tag]++;
     if (dump != nullptr && gold != pred) {
       for (size_t i = 0; i < ptags.size(); ++i) {
         dout << ex.sentence.tokens[i].form << "\t" << ex.sentence.tokens[i].upos << "\t"

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -187,4 +188,22 @@ TEST_CASE("kg-train-ner answers --help and rejects unknown options and bad numbe
   // Nothing was written: the options were checked first.
   CHECK_FALSE(std::ifstream(never).good());
   CHECK_FALSE(std::ifstream(never + ".tsv").good());
+}
+
+TEST_CASE("NerSpans: a B- tag and the I- tags of its class; ScoredNerSpans keeps PER, ORG and LOC", "[ner]") {
+  using kg::extract::NerSpan;
+  using kg::extract::NerTagId;
+  auto id = [](const char* name) { return NerTagId(name); };
+  // O B-PER I-PER B-PER I-ORG B-ORG I-ORG I-ORG B-NORP I-LOC B-LOC
+  const std::vector<int> tags = {id("O"),     id("B-PER"), id("I-PER"),  id("B-PER"),
+                                 id("I-ORG"), id("B-ORG"), id("I-ORG"),  id("I-ORG"),
+                                 id("B-NORP"), id("I-LOC"), id("B-LOC")};
+  const std::vector<NerSpan> want = {{1, 3, id("B-PER")}, {3, 4, id("B-PER")}, {5, 8, id("B-ORG")},
+                                     {8, 9, id("B-NORP")}, {10, 11, id("B-LOC")}};
+  CHECK(kg::extract::NerSpans(tags) == want);
+  const std::set<NerSpan> scored = kg::extract::ScoredNerSpans(tags);
+  CHECK(scored.size() == 4);
+  CHECK(scored.count(NerSpan{8, 9, id("B-NORP")}) == 0);
+  CHECK(scored.count(NerSpan{5, 8, id("B-ORG")}) == 1);
+  CHECK(kg::extract::NerSpans({}).empty());
 }

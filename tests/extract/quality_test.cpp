@@ -5,7 +5,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <tuple>
 
 #include "bench/extract/carb.h"
 #include "extract/extractor.h"
@@ -95,29 +94,15 @@ TEST_CASE("NER entity F1 on UNER EWT dev stays above its floor", "[extract][qual
   }
   flush();
   pipeline->Annotate(doc);
-  auto spans = [](const std::vector<int>& t) {
-    std::set<std::tuple<size_t, size_t, int>> out;
-    for (size_t i = 0; i < t.size();) {
-      if (t[i] == 0 || t[i] % 2 == 0) {
-        ++i;
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < t.size() && t[j] == t[i] + 1) ++j;
-      if (t[i] <= 5) out.insert({i, j, t[i]});
-      i = j;
-    }
-    return out;
-  };
   double tp = 0, np = 0, ng = 0;
   for (size_t s = 0; s < doc.sentences.size(); ++s) {
-    auto g = spans(gold[s]);
-    auto p = spans(ner.value()->Tag(doc.sentences[s]));
+    auto g = kg::extract::ScoredNerSpans(gold[s]);
+    auto p = kg::extract::ScoredNerSpans(ner.value()->Tag(doc.sentences[s]));
     ng += static_cast<double>(g.size());
     np += static_cast<double>(p.size());
     for (const auto& x : p) tp += g.count(x) ? 1 : 0;
   }
   double P = tp / np, R = tp / ng, F = 2 * P * R / (P + R);
   INFO("UNER EWT dev P " << P << " R " << R << " F1 " << F);
-  CHECK(F >= 0.64);  // kg-bench-ner measures 0.665 (Viterbi tagger, neighbour word clusters)
+  CHECK(F >= 0.64);  // kg-bench-ner measures 0.669 (Viterbi tagger, neighbour word clusters, five runs averaged)
 }
