@@ -27,10 +27,21 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
     weight_[256 - k] = -codebook_[k - 1];
   }
   // Load factor at most 2/3: linear probing then stays within one or two
-  // cache lines, also for the many features that are not in the table.
-  size_t cap = 16;
-  while (cap * 2 < s_keys_.size() * 3) cap <<= 1;
-  mask_ = cap - 1;
+  // cache lines, also for the many features that are not in the table
+  // (slots_ and dense_, sized by size_for).
+  size_t cap = 0;
+  auto size_for = [&](size_t n) {
+    cap = 16;
+    while (cap * 2 < n * 3) cap <<= 1;
+    mask_ = cap - 1;
+  };
+  size_for(s_keys_.size());
+  // Buckets hold what fits; the features that do not (or all, without
+  // buckets) go to the open-addressing table.
+  auto spill_all = [&](std::vector<size_t>* spill) {
+    spill->resize(s_keys_.size());
+    std::iota(spill->begin(), spill->end(), size_t{0});
+  };
   auto code = [this](size_t j) { return static_cast<uint8_t>(s_q_[j]); };
   if (num_classes <= kDenseClasses) {
     std::vector<uint32_t> qs(s_keys_.size(), 0);  // feature i's codes, class c in bits 8c..
@@ -62,12 +73,9 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
         for (int c = 0; c < 3; ++c) b.q[3 * b.count + c] = static_cast<uint8_t>(qs[i] >> (8 * c));
         ++b.count;
       }
-      cap = 16;
-      while (cap * 2 < spill.size() * 3) cap <<= 1;
-      mask_ = cap - 1;
+      size_for(spill.size());
     } else {
-      spill.resize(s_keys_.size());
-      std::iota(spill.begin(), spill.end(), size_t{0});
+      spill_all(&spill);
     }
     dense_.assign(cap, DenseSlot{});
     for (size_t i : spill) {
@@ -119,12 +127,9 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
       used[bi] = static_cast<uint8_t>(used[bi] + size);
       ++b.count;
     }
-    cap = 16;
-    while (cap * 2 < spill.size() * 3) cap <<= 1;
-    mask_ = cap - 1;
+    size_for(spill.size());
   } else {
-    spill.resize(s_keys_.size());
-    std::iota(spill.begin(), spill.end(), size_t{0});
+    spill_all(&spill);
   }
   slots_.assign(cap, Slot{});
   size_t spill_entries = 0;

@@ -54,6 +54,21 @@ std::unique_ptr<M> RoundTrip(const M& m, const std::string& kind) {
   return back;
 }
 
+// `n` pseudo-random odd fingerprints from `seed`, plus `shared` ones whose
+// low 16 bits are all `low` (so they share one bucket), sorted, no repeats.
+std::vector<uint32_t> BucketTestKeys(int n, uint64_t seed, uint32_t shared, uint32_t low) {
+  std::vector<uint32_t> keys;
+  uint64_t x = seed;
+  for (int i = 0; i < n; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    keys.push_back(static_cast<uint32_t>(x >> 32) | 1u);
+  }
+  for (uint32_t i = 0; i < shared; ++i) keys.push_back((i + 1) << 16 | low);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 }  // namespace
 
 TEST_CASE("models: train tiny, save, load, same output", "[nlp][model]") {
@@ -273,15 +288,7 @@ TEST_CASE("perceptron: big 3-class tables in 5-byte buckets find exactly the sto
           "[nlp][model]") {
   // Enough features for the bucket layout (400,000 and more), plus 40 that
   // share their low 16 bits and so their bucket: 28 of them overflow.
-  std::vector<uint32_t> keys;
-  uint64_t x = 0x243f6a8885a308d3ULL;
-  for (int i = 0; i < 450000; ++i) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    keys.push_back(static_cast<uint32_t>(x >> 32) | 1u);
-  }
-  for (uint32_t i = 0; i < 40; ++i) keys.push_back((i + 1) << 16 | 0x0007);
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  const std::vector<uint32_t> keys = BucketTestKeys(450000, 0x243f6a8885a308d3ULL, 40, 0x0007);
   std::vector<uint8_t> counts;
   std::vector<uint16_t> classes;
   std::vector<int8_t> q;
@@ -301,13 +308,8 @@ TEST_CASE("perceptron: big 3-class tables in 5-byte buckets find exactly the sto
   // The buckets take 64 bytes for 12 features (4 MiB here), where the 8-byte
   // slots at load 2/3 took 8 MiB.
   CHECK(m.TableBytes() < keys.size() * 12);
-  ModelWriter w("test");
-  m.Save(w);
-  ModelReader r;
-  std::string err;
-  REQUIRE(r.OpenBytes(w.bytes(), "test", "mem", &err));
-  LinearModel back;
-  REQUIRE(back.Load(r));
+  const auto loaded = RoundTrip(m, "test");
+  const LinearModel& back = *loaded;
   LinearModel::Cache cache(6);
   size_t j = 0;
   int checked_overflow = 0;
@@ -372,15 +374,7 @@ TEST_CASE("perceptron: big many-class tables with entries inside the buckets fin
   // that share their low 16 bits (one bucket: most overflow) and one with
   // 40 entries (a record too big for any bucket).
   constexpr int kClasses = 83;
-  std::vector<uint32_t> keys;
-  uint64_t x = 0x13198a2e03707344ULL;
-  for (int i = 0; i < 150000; ++i) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    keys.push_back(static_cast<uint32_t>(x >> 32) | 1u);
-  }
-  for (uint32_t i = 0; i < 30; ++i) keys.push_back((i + 1) << 16 | 0x0009);
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  const std::vector<uint32_t> keys = BucketTestKeys(150000, 0x13198a2e03707344ULL, 30, 0x0009);
   std::vector<uint8_t> counts;
   std::vector<uint16_t> classes;
   std::vector<int8_t> q;
@@ -399,13 +393,8 @@ TEST_CASE("perceptron: big many-class tables with entries inside the buckets fin
   REQUIRE(m.Build(kClasses, codebook, keys, counts, classes, q));
   // One group of 65,536 buckets (4 MiB) plus the overflow table.
   CHECK(m.TableBytes() < size_t{6} << 20);
-  ModelWriter w("test");
-  m.Save(w);
-  ModelReader r;
-  std::string err;
-  REQUIRE(r.OpenBytes(w.bytes(), "test", "mem", &err));
-  LinearModel back;
-  REQUIRE(back.Load(r));
+  const auto loaded = RoundTrip(m, "test");
+  const LinearModel& back = *loaded;
   LinearModel::Cache cache(6);
   size_t j = 0;
   int checked_shared = 0;
