@@ -504,6 +504,7 @@ class Binder {
         }
         auto b = Make(BExpr::Kind::kProperty, e.pos);
         b->name = e.name;
+        b->prop = PropKeyOf(e.name);
         b->args.push_back(std::move(obj));
         return b;
       }
@@ -662,6 +663,22 @@ std::optional<Value> ConstantValue(const ast::Expr& e) {
     }
     default: return std::nullopt;
   }
+}
+
+PropKey PropKeyOf(std::string_view key) {
+  static const std::pair<std::string_view, PropKey> kKeys[] = {
+      {"name", PropKey::kName},         {"type", PropKey::kType},
+      {"predicate", PropKey::kPredicate}, {"aliases", PropKey::kAliases},
+      {"mentions", PropKey::kMentions}, {"first_seen", PropKey::kFirstSeen},
+      {"id", PropKey::kId},             {"text", PropKey::kText},
+      {"surface", PropKey::kSurface},   {"confidence", PropKey::kConfidence},
+      {"polarity", PropKey::kPolarity}, {"negated", PropKey::kNegated},
+      {"modality", PropKey::kModality}, {"support", PropKey::kSupport},
+      {"articles", PropKey::kArticles}};
+  for (const auto& [name, k] : kKeys) {
+    if (name == key) return k;
+  }
+  return PropKey::kOther;
 }
 
 bool IsIsoDate(std::string_view s) {

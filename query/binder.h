@@ -37,6 +37,16 @@ inline bool IsAggregate(Func f) { return f >= Func::kCount; }
 struct BExpr;
 using BExprPtr = std::unique_ptr<BExpr>;
 
+// A property key resolved once when the query is bound, so evaluating
+// `r.confidence` on every row switches on a number instead of comparing
+// strings. kType is a node's type or a relationship's predicate; kOther is
+// a key no node or relationship has (it evaluates to null).
+enum class PropKey {
+  kOther, kName, kType, kPredicate, kAliases, kMentions, kFirstSeen, kId, kText, kSurface,
+  kConfidence, kPolarity, kNegated, kModality, kSupport, kArticles
+};
+PropKey PropKeyOf(std::string_view key);
+
 struct BExpr {
   enum class Kind { kConst, kSlot, kProperty, kIndex, kList, kMap, kUnary, kBinary, kFunc, kAggRef, kHasLabel };
   Kind kind = Kind::kConst;
@@ -45,6 +55,7 @@ struct BExpr {
   Value value;                         // kConst
   int slot = -1;                       // kSlot
   std::string name;                    // kProperty: key
+  PropKey prop = PropKey::kOther;      // kProperty: the key, resolved
   Func func = Func::kId;               // kFunc
   int agg = -1;                        // kAggRef: index into the projection's aggregates
   std::vector<std::string> keys;       // kMap

@@ -111,7 +111,7 @@ class Ctx {
   }
   // A node property; name and type come from a brief when the node is not
   // loaded, every other property loads it.
-  Value Property(const NodeValue& n, std::string_view key);
+  Value Property(const NodeValue& n, PropKey key);
 
   NodeValue LoadedNode(const NodeValue& n) {
     if (n.entity) return n;
@@ -158,49 +158,55 @@ class Ctx {
 
 // ---------------------------------------------------------------- expressions
 
-Value NodeProperty(const Entity& e, std::string_view key) {
-  if (key == "name") return Value::String(e.name);
-  if (key == "type") return Value::String(std::string(EntityTypeName(e.type)));
-  if (key == "aliases") {
-    Value::List l;
-    for (const auto& a : e.aliases) l.push_back(Value::String(a));
-    return Value::MakeList(std::move(l));
+Value NodeProperty(const Entity& e, PropKey key) {
+  switch (key) {
+    case PropKey::kName: return Value::String(e.name);
+    case PropKey::kType: return Value::String(std::string(EntityTypeName(e.type)));
+    case PropKey::kAliases: {
+      Value::List l;
+      for (const auto& a : e.aliases) l.push_back(Value::String(a));
+      return Value::MakeList(std::move(l));
+    }
+    case PropKey::kMentions: return Value::Int(static_cast<int64_t>(e.mentions));
+    case PropKey::kFirstSeen: return Value::Int(static_cast<int64_t>(e.first_seen));
+    case PropKey::kId: return Value::Int(static_cast<int64_t>(e.id));
+    default: return Value::Null();
   }
-  if (key == "mentions") return Value::Int(static_cast<int64_t>(e.mentions));
-  if (key == "first_seen") return Value::Int(static_cast<int64_t>(e.first_seen));
-  if (key == "id") return Value::Int(static_cast<int64_t>(e.id));
-  return Value::Null();
 }
 
-Value Ctx::Property(const NodeValue& n, std::string_view key) {
-  if (!n.entity && (key == "name" || key == "type")) {
+Value Ctx::Property(const NodeValue& n, PropKey key) {
+  if (!n.entity && (key == PropKey::kName || key == PropKey::kType)) {
     if (const Brief* b = FindBrief(n.id)) {
-      if (key == "name") return Value::String(b->name);
+      if (key == PropKey::kName) return Value::String(b->name);
       return Value::String(std::string(EntityTypeName(b->type)));
     }
   }
   return NodeProperty(*LoadedNode(n).entity, key);
 }
 
-Value RelProperty(Ctx& ctx, const Fact& f, std::string_view key) {
-  if (key == "type" || key == "predicate") return Value::String(f.predicate);
-  if (key == "text" || key == "surface") return Value::String(f.surface);
-  if (key == "confidence") return Value::Float(FloatToDouble(f.confidence));
-  if (key == "polarity") return Value::String(std::string(Polarity(f)));
-  if (key == "negated") return Value::Bool(f.negated);
-  if (key == "modality") return Value::String(std::string(ModalityName(f.modality)));
-  if (key == "support") return Value::Int(f.support);
-  if (key == "first_seen") return Value::Int(static_cast<int64_t>(f.first_seen));
-  if (key == "id") return Value::Int(static_cast<int64_t>(f.id));
-  if (key == "articles") {
-    Value::List l;
-    std::set<std::string> seen;
-    for (const auto& e : ctx.EvidenceOf(f.id)) {
-      if (seen.insert(e.article_id).second) l.push_back(Value::String(e.article_id));
+Value RelProperty(Ctx& ctx, const Fact& f, PropKey key) {
+  switch (key) {
+    case PropKey::kType:
+    case PropKey::kPredicate: return Value::String(f.predicate);
+    case PropKey::kText:
+    case PropKey::kSurface: return Value::String(f.surface);
+    case PropKey::kConfidence: return Value::Float(FloatToDouble(f.confidence));
+    case PropKey::kPolarity: return Value::String(std::string(Polarity(f)));
+    case PropKey::kNegated: return Value::Bool(f.negated);
+    case PropKey::kModality: return Value::String(std::string(ModalityName(f.modality)));
+    case PropKey::kSupport: return Value::Int(f.support);
+    case PropKey::kFirstSeen: return Value::Int(static_cast<int64_t>(f.first_seen));
+    case PropKey::kId: return Value::Int(static_cast<int64_t>(f.id));
+    case PropKey::kArticles: {
+      Value::List l;
+      std::set<std::string> seen;
+      for (const auto& e : ctx.EvidenceOf(f.id)) {
+        if (seen.insert(e.article_id).second) l.push_back(Value::String(e.article_id));
+      }
+      return Value::MakeList(std::move(l));
     }
-    return Value::MakeList(std::move(l));
+    default: return Value::Null();
   }
-  return Value::Null();
 }
 
 std::string CaseMap(std::string s, bool upper) {
@@ -227,13 +233,11 @@ class Evaluator {
       case BExpr::Kind::kSlot: return row[static_cast<size_t>(e.slot)];
       case BExpr::Kind::kAggRef: return aggs ? (*aggs)[static_cast<size_t>(e.agg)] : Value::Null();
       case BExpr::Kind::kProperty: {
-        Value obj = Eval(*e.args[0], row, aggs);
-        switch (obj.kind()) {
-          case Value::Kind::kNode: return ctx_.Property(obj.as_node(), e.name);
-          case Value::Kind::kRel: return RelProperty(ctx_, obj.as_rel(), e.name);
-          case Value::Kind::kMap: return obj.Get(e.name);
-          default: return Value::Null();
-        }
+        // A variable's property reads the row's value in place (no copy of
+        // the node or relationship per row).
+        const BExpr& of = *e.args[0];
+        if (of.kind == BExpr::Kind::kSlot) return PropertyOf(row[static_cast<size_t>(of.slot)], e);
+        return PropertyOf(Eval(of, row, aggs), e);
       }
       case BExpr::Kind::kIndex: {
         Value obj = Eval(*e.args[0], row, aggs);
@@ -272,6 +276,15 @@ class Evaluator {
   }
 
  private:
+  Value PropertyOf(const Value& obj, const BExpr& e) {
+    switch (obj.kind()) {
+      case Value::Kind::kNode: return ctx_.Property(obj.as_node(), e.prop);
+      case Value::Kind::kRel: return RelProperty(ctx_, obj.as_rel(), e.prop);
+      case Value::Kind::kMap: return obj.Get(e.name);
+      default: return Value::Null();
+    }
+  }
+
   Value Unary(const BExpr& e, const Row& row, const std::vector<Value>* aggs) {
     Value v = Eval(*e.args[0], row, aggs);
     switch (e.op) {
@@ -616,7 +629,7 @@ class MatchOp : public Operator {
       return false;
     }
     for (const auto& [key, expr] : n.properties) {
-      auto eq = EqualValues(ctx_.Property(node, key), eval_.Eval(*expr, row));
+      auto eq = EqualValues(ctx_.Property(node, PropKeyOf(key)), eval_.Eval(*expr, row));
       if (!eq || !*eq) return false;
     }
     return true;
@@ -624,7 +637,7 @@ class MatchOp : public Operator {
 
   bool RelOk(const BRel& r, const Fact& f, const Row& row) {
     for (const auto& [key, expr] : r.properties) {
-      auto eq = EqualValues(RelProperty(ctx_, f, key), eval_.Eval(*expr, row));
+      auto eq = EqualValues(RelProperty(ctx_, f, PropKeyOf(key)), eval_.Eval(*expr, row));
       if (!eq || !*eq) return false;
     }
     return true;
@@ -1267,7 +1280,18 @@ class SinkOp : public Operator {
   bool Push(Row& row) override {
     std::vector<Value> out;
     out.reserve(p_.out_slots.size());
-    for (int s : p_.out_slots) out.push_back(ctx_.Materialize(row[static_cast<size_t>(s)]));
+    for (int s : p_.out_slots) {
+      // The projection writes its output slots afresh for every row and
+      // nothing reads them after this operator, so plain values move out.
+      Value& v = row[static_cast<size_t>(s)];
+      switch (v.kind()) {
+        case Value::Kind::kNode:
+        case Value::Kind::kList:
+        case Value::Kind::kMap:
+        case Value::Kind::kPath: out.push_back(ctx_.Materialize(v)); break;
+        default: out.push_back(std::move(v));
+      }
+    }
     return emit_(out);
   }
   bool Finish() override { return true; }
