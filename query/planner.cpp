@@ -256,8 +256,12 @@ std::optional<std::pair<int, std::string>> TypeEquality(const BExpr& e) {
 }
 
 // Gives each fixed-length expansion the type its target must have when a
-// later Filter of the same MATCH demands it (Step::to_types).
+// later Filter of the same MATCH demands it (Step::to_types), and drops that
+// Filter: the expansion yields only targets of the type (the store rejects
+// the other index rows, Expand checks again), so evaluating it per row
+// would only repeat the answer.
 void PushTypeFilters(MatchPlan* mp) {
+  std::vector<size_t> pushed;  // Filter steps now checked by an expansion
   for (size_t i = 0; i < mp->steps.size(); ++i) {
     Step& s = mp->steps[i];
     if (s.kind != Step::Kind::kExpand || s.rel->variable_length || s.to_bound) continue;
@@ -278,7 +282,13 @@ void PushTypeFilters(MatchPlan* mp) {
         types = std::move(both);
       }
       s.to_types = std::move(types);
+      pushed.push_back(j);
     }
+  }
+  std::sort(pushed.begin(), pushed.end());
+  pushed.erase(std::unique(pushed.begin(), pushed.end()), pushed.end());
+  for (auto it = pushed.rbegin(); it != pushed.rend(); ++it) {
+    mp->steps.erase(mp->steps.begin() + static_cast<std::ptrdiff_t>(*it));
   }
 }
 
