@@ -23,8 +23,11 @@
 namespace kg::store {
 
 // 2: index rows (spo/pos/osp) carry a copy of the fact record as their value.
-// 3: ... and both ends' type and canonical name (Store::Upgrade converts 2).
-inline constexpr uint32_t kSchemaVersion = 3;
+// 3: ... and both ends' type and canonical name.
+// 4: a fourth index, stpo (subject, object type, predicate, object), and a
+//    per-name row of the live entities with their mentions (Store::Upgrade
+//    converts 2 and 3).
+inline constexpr uint32_t kSchemaVersion = 4;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
