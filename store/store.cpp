@@ -187,6 +187,13 @@ class Txn {
     std::string v;
     bool found = false;
     if (Status s = Get(kEntities, codec::U64Key(id), &v, &found); !s.ok()) return s;
+    std::string encoded;
+    if (rec != nullptr) {
+      encoded = EncodeEntity(*rec);
+      // Unchanged (Commit writes back every resolution candidate it read):
+      // nothing to write, and its names rows are right already.
+      if (found && encoded == v) return Status::Ok();
+    }
     std::set<std::string> norms;
     if (found) {
       EntityRec old;
@@ -216,7 +223,7 @@ class Txn {
       }
     }
     if (rec != nullptr) {
-      Put(kEntities, codec::U64Key(id), EncodeEntity(*rec));
+      Put(kEntities, codec::U64Key(id), encoded);
     } else {
       Delete(kEntities, codec::U64Key(id));
     }
