@@ -152,7 +152,7 @@ inline bool DecodeFact(std::string_view in, FactRec* f) {
   return d.ok();
 }
 
-// The value of a fact's three index rows (spo/pos/osp, schema 3): the fact
+// The value of a fact's index rows (spo/pos/osp, schema 3; stpo, schema 4): the fact
 // record, then both ends' type (1 byte) and canonical name, so an expansion
 // reads its neighbours' names and types from the row it scans (no entity
 // point lookup). Every mutation that changes an entity's name rewrites the
