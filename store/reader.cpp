@@ -116,6 +116,23 @@ class ReaderImpl final : public Reader {
     const std::string norm = NormalizeName(name);
     std::vector<std::pair<uint64_t, EntityId>> found;  // (mentions, id)
     if (norm.empty()) return {};
+    if (latest_) {
+      // The names row (schema 4): the live entities with this name, ordered
+      // by mentions, in one point read. No entity record is read, so none
+      // is kept for GetEntity.
+      named_.clear();
+      rocksdb::PinnableSlice v;
+      if (!impl_.db->Get(ro_, impl_.cf(kNames), norm, &v).ok()) return {};
+      std::vector<EntityId> out;
+      codec::Decoder d(std::string_view(v.data(), v.size()));
+      const uint64_t n = d.Varint();
+      for (uint64_t i = 0; i < n && d.ok(); ++i) {
+        const EntityId id = d.Varint();
+        (void)d.Varint();  // mentions: the row is in order already
+        if (d.ok()) out.push_back(id);
+      }
+      return out;
+    }
     std::vector<EntityId> ids;
     (void)Scan(kAliases, AliasPrefix(norm), [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
       if (k.size() == norm.size() + 9) ids.push_back(codec::GetU64(k.data() + norm.size() + 1));
@@ -237,6 +254,23 @@ class ReaderImpl final : public Reader {
       s = Scan(kContrib, prefix, [&](const rocksdb::Slice& k, const rocksdb::Slice&) {
         return k.size() != 17 || visit(codec::GetU64(k.data() + 9), no_ends);
       });
+    } else if (subj && !obj && !p.object_types.empty()) {
+      // The stpo index (schema 4): only the rows whose object has one of the
+      // wanted types, instead of every row of the subject (a hub has
+      // thousands). One prefix per type; a callback's stop ends them all.
+      bool stopped = false;
+      auto until_stop = [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        return !(stopped = !by_key(k, v));
+      };
+      std::vector<EntityType> types = p.object_types;
+      std::sort(types.begin(), types.end());
+      types.erase(std::unique(types.begin(), types.end()), types.end());
+      for (EntityType t : types) {
+        std::string prefix = StpoPrefix(*subj, t);
+        if (p.predicate) codec::PutU32(&prefix, pid);
+        s = Scan(kStpo, prefix, until_stop);
+        if (!s.ok() || stopped) break;
+      }
     } else if (subj) {
       std::string prefix;
       if (p.predicate) {

@@ -2,6 +2,7 @@
 // Layout: store/DESIGN.md. Nothing here is part of the public API.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,12 +36,14 @@ enum Cf : int {
   kContrib,
   kMentions,
   kEntitySeen,
+  kStpo,
+  kNames,
   kCfCount
 };
 inline constexpr const char* kCfNames[kCfCount] = {
     "default", "meta", "terms", "entities", "aliases", "redirects", "fact_ids",
     "facts", "spo", "pos", "osp", "evidence", "sentences", "log", "article_index",
-    "retractions", "contrib", "mentions", "entity_seen"};
+    "retractions", "contrib", "mentions", "entity_seen", "stpo", "names"};
 
 using PredId = uint32_t;
 
@@ -149,7 +152,7 @@ inline bool DecodeFact(std::string_view in, FactRec* f) {
   return d.ok();
 }
 
-// The value of a fact's three index rows (spo/pos/osp, schema 3): the fact
+// The value of a fact's index rows (spo/pos/osp, schema 3; stpo, schema 4): the fact
 // record, then both ends' type (1 byte) and canonical name, so an expansion
 // reads its neighbours' names and types from the row it scans (no entity
 // point lookup). Every mutation that changes an entity's name rewrites the
@@ -225,6 +228,27 @@ inline std::string OspKey(EntityId s, PredId p, EntityId o, FactId f) {
   codec::PutU64(&k, f);
   return k;
 }
+
+// stpo (schema 4): s(8) object type(1) p(4) o(8) fid(8), value as the spo
+// row's. A subject's facts grouped by the other end's type, so a step with
+// a type filter on its far end (`(b)-[r]->(c) WHERE c.type = 'place'`)
+// scans only the rows of that type. An entity's type never changes once
+// written, so only a fact rewritten with another object (merge, split)
+// moves its row.
+inline std::string StpoPrefix(EntityId s, EntityType object_type) {
+  std::string k;
+  codec::PutU64(&k, s);
+  k.push_back(static_cast<char>(object_type));
+  return k;
+}
+inline std::string StpoKey(EntityId s, EntityType object_type, PredId p, EntityId o, FactId f) {
+  std::string k = StpoPrefix(s, object_type);
+  codec::PutU32(&k, p);
+  codec::PutU64(&k, o);
+  codec::PutU64(&k, f);
+  return k;
+}
+inline constexpr size_t kStpoKeySize = 29;
 
 // evidence: fid(8) seq(8) sentence(4) ord(2) -> EvidenceRec
 inline std::string EvidenceKey(FactId f, ArticleSeq seq, uint32_t sentence, uint16_t ord) {
@@ -359,6 +383,44 @@ inline std::string AliasKey(std::string_view norm, EntityId e) {
   std::string k = AliasPrefix(norm);
   codec::PutU64(&k, e);
   return k;
+}
+
+// names (schema 4): NormalizeName(alias) -> the live entities (latest view)
+// that have it among their aliases, each with its live mentions: varint n,
+// then n (varint eid, varint mentions), most mentions first, then by id.
+// Reader::FindByName reads one row with a point Get (whole-key Bloom filter)
+// instead of an alias prefix scan plus each entity's record. Kept by
+// Txn::PutEntity / DeleteEntity, through which every entity write goes.
+struct NameHit {
+  EntityId id = 0;
+  uint64_t mentions = 0;
+};
+inline void SortNameHits(std::vector<NameHit>* hits) {
+  std::sort(hits->begin(), hits->end(), [](const NameHit& a, const NameHit& b) {
+    return a.mentions != b.mentions ? a.mentions > b.mentions : a.id < b.id;
+  });
+}
+inline std::string EncodeNameRow(std::vector<NameHit> hits) {
+  SortNameHits(&hits);
+  std::string s;
+  codec::PutVarint(&s, hits.size());
+  for (const auto& h : hits) {
+    codec::PutVarint(&s, h.id);
+    codec::PutVarint(&s, h.mentions);
+  }
+  return s;
+}
+inline bool DecodeNameRow(std::string_view in, std::vector<NameHit>* out) {
+  codec::Decoder d(in);
+  const uint64_t n = d.Varint();
+  out->clear();
+  for (uint64_t i = 0; i < n && d.ok(); ++i) {
+    NameHit h;
+    h.id = d.Varint();
+    h.mentions = d.Varint();
+    out->push_back(h);
+  }
+  return d.ok();
 }
 
 // terms: 'n' label -> pid(4) ; 'i' pid(4) -> label ; 'c' pid(4) -> live fact count (varint)

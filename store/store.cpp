@@ -67,8 +67,8 @@ std::string HexHash(std::string_view text) {
 // The families a query reads block by block: the alias index (name lookup),
 // entity records, and the three fact indexes (expansions).
 bool QueryReadFamily(Cf c) {
-  return c == kAliases || c == kEntities || c == kSpo || c == kPos || c == kOsp || c == kTerms ||
-         c == kRedirects || c == kMeta;
+  return c == kAliases || c == kEntities || c == kSpo || c == kPos || c == kOsp || c == kStpo ||
+         c == kNames || c == kTerms || c == kRedirects || c == kMeta;
 }
 
 // `query_read`: a family queries read (QueryReadFamily). A query on a fresh
@@ -162,9 +162,10 @@ class Txn {
     (void)batch_.Put(impl_.cf(c), key, value);
   }
   void Delete(Cf c, const std::string& key) { (void)batch_.Delete(impl_.cf(c), key); }
-  // Writes a fact record and its three index rows, whose value is the same
-  // record plus both ends' type and name (schema 3), so a latest-view index
-  // scan needs no second lookup of the fact nor of its neighbour (DESIGN.md).
+  // Writes a fact record and its four index rows (spo, pos, osp, and stpo,
+  // keyed by the object's type: schema 4), whose value is the same record
+  // plus both ends' type and name (schema 3), so a latest-view index scan
+  // needs no second lookup of the fact nor of its neighbour (DESIGN.md).
   // The ends come from NoteEntity, else from the batch or the database.
   Status PutFact(FactId fid, const FactRec& rec) {
     const std::string v = EncodeFact(rec);
@@ -177,8 +178,72 @@ class Txn {
     Put(kSpo, SpoKey(rec.subject, rec.pred, rec.object, fid), iv);
     Put(kPos, PosKey(rec.subject, rec.pred, rec.object, fid), iv);
     Put(kOsp, OspKey(rec.subject, rec.pred, rec.object, fid), iv);
+    Put(kStpo, StpoKey(rec.subject, object.value()->type, rec.pred, rec.object, fid), iv);
     return Status::Ok();
   }
+  // Deletes the four index rows of fact `fid` as (s, p, o): call it before
+  // the record changes its ends (the stpo key needs the object's type).
+  Status DeleteIndexRows(FactId fid, const FactRec& rec) {
+    Delete(kSpo, SpoKey(rec.subject, rec.pred, rec.object, fid));
+    Delete(kPos, PosKey(rec.subject, rec.pred, rec.object, fid));
+    Delete(kOsp, OspKey(rec.subject, rec.pred, rec.object, fid));
+    auto object = End(rec.object);
+    if (!object.ok()) return object.status();
+    Delete(kStpo, StpoKey(rec.subject, object.value()->type, rec.pred, rec.object, fid));
+    return Status::Ok();
+  }
+  // Writes entity `id`'s record (nullptr: deletes it) and keeps the names
+  // rows (schema 4) of its old and new aliases equal to what the records
+  // say: every entity write goes through here, so commit, retraction, merge,
+  // split and alias all keep them. Reads the record it replaces (from the
+  // batch when this mutation wrote it already).
+  Status PutEntity(EntityId id, const EntityRec* rec) {
+    std::string v;
+    bool found = false;
+    if (Status s = Get(kEntities, codec::U64Key(id), &v, &found); !s.ok()) return s;
+    std::string encoded;
+    if (rec != nullptr) {
+      encoded = EncodeEntity(*rec);
+      // Unchanged (Commit writes back every resolution candidate it read):
+      // nothing to write, and its names rows are right already.
+      if (found && encoded == v) return Status::Ok();
+    }
+    std::set<std::string> norms;
+    if (found) {
+      EntityRec old;
+      if (!DecodeEntity(v, &old)) return Status::Corruption("entity record " + std::to_string(id));
+      for (const auto& a : old.aliases) norms.insert(NormalizeName(a));
+    }
+    std::set<std::string> now;
+    if (rec != nullptr && rec->live_articles > 0) {
+      for (const auto& a : rec->aliases) now.insert(NormalizeName(a));
+    }
+    norms.insert(now.begin(), now.end());
+    std::vector<NameHit> hits;
+    for (const auto& norm : norms) {
+      if (norm.empty()) continue;
+      std::string row;
+      bool has_row = false;
+      if (Status s = Get(kNames, norm, &row, &has_row); !s.ok()) return s;
+      hits.clear();
+      if (has_row && !DecodeNameRow(row, &hits)) return Status::Corruption("names row");
+      hits.erase(std::remove_if(hits.begin(), hits.end(), [&](const NameHit& h) { return h.id == id; }),
+                 hits.end());
+      if (now.count(norm) != 0) hits.push_back(NameHit{id, rec->live_mentions});
+      if (hits.empty()) {
+        if (has_row) Delete(kNames, norm);
+      } else {
+        Put(kNames, norm, EncodeNameRow(hits));
+      }
+    }
+    if (rec != nullptr) {
+      Put(kEntities, codec::U64Key(id), encoded);
+    } else {
+      Delete(kEntities, codec::U64Key(id));
+    }
+    return Status::Ok();
+  }
+
   // The type and name PutFact copies into index rows for entity `id`: call
   // it before PutFact for an entity whose record is new or renamed in this
   // mutation and not yet Put.
@@ -405,6 +470,15 @@ const std::string& Store::path() const { return impl_->path; }
 
 namespace {
 
+Status WriteVersion(Store::Impl& impl, rocksdb::WriteBatch* b, uint32_t version) {
+  std::string ver;
+  codec::PutU32(&ver, version);
+  (void)b->Put(impl.cf(kMeta), std::string(kMetaSchema), ver);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(impl.db->Write(wo, b), "upgrade: write");
+}
+
 // Schema 2 -> 3 in place: rewrites every fact's three index rows with the
 // schema-3 value (record plus both ends' type and name), in batches, then
 // the version record last, so an interrupted upgrade is simply run again.
@@ -448,14 +522,73 @@ Status UpgradeFrom2(Store::Impl& impl) {
     }
   }
   if (Status s = FromRocks(it->status(), "upgrade: scan of facts"); !s.ok()) return s;
-  std::string ver;
-  codec::PutU32(&ver, kSchemaVersion);
-  (void)b.Put(impl.cf(kMeta), std::string(kMetaSchema), ver);
-  wo.sync = true;
   // Every index row now exists twice (the old value below the new one):
   // the caller compacts them away (CompactAll), or every scan steps over the
   // stale copies.
-  return FromRocks(impl.db->Write(wo, &b), "upgrade: write");
+  return WriteVersion(impl, &b, 3);
+}
+
+// Schema 3 -> 4 in place: adds the stpo row of every fact (the spo row's key
+// and value, with the object's type from the value's ends), in batches, then
+// the version record last, so an interrupted upgrade is simply run again
+// (every row it writes is a Put of a value it computes from schema-3 rows).
+Status UpgradeFrom3(Store::Impl& impl) {
+  rocksdb::ReadOptions ro;
+  rocksdb::WriteOptions wo;
+  rocksdb::WriteBatch b;
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kSpo)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != 28) continue;
+    const EntityId subject = codec::GetU64(k.data());
+    const PredId pred = codec::GetU32(k.data() + 8);
+    const EntityId object = codec::GetU64(k.data() + 12);
+    const FactId fid = codec::GetU64(k.data() + 20);
+    EndView s, o;
+    EntityType object_type = EntityType::kMisc;
+    if (DecodeIndexEnds(std::string_view(it->value().data(), it->value().size()), &s, &o)) {
+      object_type = o.type;
+    } else {  // a row without ends (never left by a finished mutation): the record decides
+      std::string v;
+      rocksdb::Status gs = impl.db->Get(ro, impl.cf(kEntities), codec::U64Key(object), &v);
+      if (!gs.ok() && !gs.IsNotFound()) return FromRocks(gs, "upgrade: read of entity");
+      if (gs.ok() && !v.empty() && static_cast<uint8_t>(v[0]) < kEntityTypeCount) {
+        object_type = static_cast<EntityType>(v[0]);
+      }
+    }
+    (void)b.Put(impl.cf(kStpo), StpoKey(subject, object_type, pred, object, fid), it->value());
+    if (b.Count() >= 100'000) {
+      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
+      b.Clear();
+    }
+  }
+  if (Status st = FromRocks(it->status(), "upgrade: scan of spo"); !st.ok()) return st;
+  // The names rows, from the entity records (the live ones: latest view).
+  std::map<std::string, std::vector<NameHit>> names;
+  std::unique_ptr<rocksdb::Iterator> ei(impl.db->NewIterator(ro, impl.cf(kEntities)));
+  for (ei->SeekToFirst(); ei->Valid(); ei->Next()) {
+    if (ei->key().size() != 8) continue;
+    const EntityId id = codec::GetU64(ei->key().data());
+    EntityRec rec;
+    if (!DecodeEntity(std::string_view(ei->value().data(), ei->value().size()), &rec)) {
+      return Status::Corruption("entity record " + std::to_string(id));
+    }
+    if (rec.live_articles == 0) continue;
+    std::set<std::string> norms;
+    for (const auto& a : rec.aliases) norms.insert(NormalizeName(a));
+    for (const auto& norm : norms) {
+      if (!norm.empty()) names[norm].push_back(NameHit{id, rec.live_mentions});
+    }
+  }
+  if (Status st = FromRocks(ei->status(), "upgrade: scan of entities"); !st.ok()) return st;
+  for (auto& [norm, hits] : names) {
+    (void)b.Put(impl.cf(kNames), norm, EncodeNameRow(std::move(hits)));
+    if (b.Count() >= 100'000) {
+      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
+      b.Clear();
+    }
+  }
+  return WriteVersion(impl, &b, 4);
 }
 
 // Rewrites every family into one sorted run at the bottom level with the
@@ -520,13 +653,25 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   dbo.max_file_opening_threads = 1;
   const bool lazy_metadata = mode == OpenMode::kReadOnly;
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  std::vector<int> desc_cf;  // the Cf of each descriptor; kCfCount for an unknown family
   for (int i = 0; i < kCfCount; ++i) {
+    // A secondary instance cannot create families: one an older schema did
+    // not have stays without a handle, and the version check below refuses
+    // the database before anything reads it.
+    if (mode == OpenMode::kReadOnly &&
+        std::find(existing.begin(), existing.end(), kCfNames[i]) == existing.end()) {
+      continue;
+    }
     descs.emplace_back(kCfNames[i], MakeCfOptions(QueryReadFamily(static_cast<Cf>(i)), lazy_metadata));
+    desc_cf.push_back(i);
   }
   for (const auto& name : existing) {  // keep unknown families of a newer kg openable
     bool known = false;
     for (const char* k : kCfNames) known = known || name == k;
-    if (!known) descs.emplace_back(name, MakeCfOptions(false, lazy_metadata));
+    if (!known) {
+      descs.emplace_back(name, MakeCfOptions(false, lazy_metadata));
+      desc_cf.push_back(kCfCount);
+    }
   }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -570,7 +715,14 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
     if (!s.ok()) return FromRocks(s, "cannot open database " + path + " read-only");
   }
   impl->db.reset(raw);
-  for (auto* h : handles) impl->cfs.emplace_back(h);
+  impl->cfs.resize(kCfCount);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (desc_cf[i] < kCfCount) {
+      impl->cfs[static_cast<size_t>(desc_cf[i])].reset(handles[i]);
+    } else {
+      impl->cfs.emplace_back(handles[i]);
+    }
+  }
   if (mode == OpenMode::kReadWrite) RemoveEmptyOldWals(*impl->db, path);
 
   // Schema version.
@@ -606,16 +758,21 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
     }
     if (ver == 2 && upgrade) {
       if (Status st = UpgradeFrom2(*impl); !st.ok()) return st;
-      ver = kSchemaVersion;
+      ver = 3;
+    }
+    if (ver == 3 && upgrade) {
+      if (Status st = UpgradeFrom3(*impl); !st.ok()) return st;
+      ver = 4;
     }
     if (ver == kSchemaVersion && upgrade) {
       if (Status st = CompactAll(*impl); !st.ok()) return st;
     }
-    if (ver == 2) {
+    if (ver == 2 || ver == 3) {
       return Status::VersionMismatch(
-          "database " + path + " has schema version 2, older than this kg reads (" +
-          std::to_string(kSchemaVersion) + "): run `kg upgrade` on it once (it rewrites the fact " +
-          "index rows in place, about a minute per million facts)");
+          "database " + path + " has schema version " + std::to_string(ver) +
+          ", older than this kg reads (" + std::to_string(kSchemaVersion) +
+          "): run `kg upgrade` on it once (it adds or rewrites the fact index rows in place, " +
+          "about a minute per million facts)");
     }
     if (ver >= 1 && ver < kSchemaVersion) {
       return Status::VersionMismatch(
@@ -986,7 +1143,7 @@ Result<CommitResult> Store::Commit(const Article& article_in, std::string_view t
   }
 
   for (const auto& [id, rec] : entities) {
-    t.Put(kEntities, codec::U64Key(id), EncodeEntity(rec));
+    if (Status s = t.PutEntity(id, &rec); !s.ok()) return s;
     t.NoteEntity(id, rec);
   }
   for (const auto& [id, rec] : facts) {
@@ -1084,7 +1241,7 @@ Result<LogEntry> Store::Retract(ArticleSeq seq) {
       e.live_mentions = mentions;
       e.live_articles = articles;
       e.live_first_seen = first;
-      t.Put(kEntities, codec::U64Key(id), EncodeEntity(e));
+      if (Status s = t.PutEntity(id, &e); !s.ok()) return s;
     }
   }
   // The same text may be ingested again after a retraction.
@@ -1199,9 +1356,7 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
     auto fr = t.Fact(fid);
     if (!fr.ok()) return fr.status();
     FactRec f = std::move(fr).value();
-    t.Delete(kSpo, SpoKey(f.subject, f.pred, f.object, fid));
-    t.Delete(kPos, PosKey(f.subject, f.pred, f.object, fid));
-    t.Delete(kOsp, OspKey(f.subject, f.pred, f.object, fid));
+    if (Status s = t.DeleteIndexRows(fid, f); !s.ok()) return s;
     t.Delete(kFactIds, FactIdentKey(f.subject, f.pred, f.object, f.negated, f.modality));
     const bool was_live = f.live_support > 0;
     if (f.subject == drop) f.subject = keep;
@@ -1254,8 +1409,8 @@ Status Store::MergeEntities(EntityId keep_in, EntityId drop_in) {
     }
   }
 
-  t.Put(kEntities, codec::U64Key(keep), EncodeEntity(k));
-  t.Delete(kEntities, codec::U64Key(drop));
+  if (Status s = t.PutEntity(keep, &k); !s.ok()) return s;
+  if (Status s = t.PutEntity(drop, nullptr); !s.ok()) return s;
   t.Put(kRedirects, codec::U64Key(drop), codec::U64Key(keep));
   t.Put(kMeta, std::string(kMetaCounters), EncodeCounters(c));
   if (Status s = t.Write(); !s.ok()) return s;
@@ -1432,7 +1587,7 @@ Result<EntityId> Store::SplitEntity(EntityId entity, const std::vector<std::stri
       ++rec->live_articles;
       if (rec->live_first_seen == 0) rec->live_first_seen = as;
     }
-    t.Put(kEntities, codec::U64Key(eid), EncodeEntity(*rec));
+    if (Status s = t.PutEntity(eid, rec); !s.ok()) return s;
   }
   c.live_entities = c.live_entities - (old_live ? 1 : 0) + (old_rec.live_articles > 0 ? 1 : 0) +
                     (fresh.live_articles > 0 ? 1 : 0);
@@ -1460,7 +1615,7 @@ Status Store::AddAlias(EntityId entity, std::string_view name) {
   }
   e.aliases.emplace_back(name);
   t.Put(kAliases, AliasKey(norm, id.value()), std::string(name));
-  t.Put(kEntities, codec::U64Key(id.value()), EncodeEntity(e));
+  if (Status s = t.PutEntity(id.value(), &e); !s.ok()) return s;
   return t.Write();
 }
 

@@ -23,8 +23,11 @@
 namespace kg::store {
 
 // 2: index rows (spo/pos/osp) carry a copy of the fact record as their value.
-// 3: ... and both ends' type and canonical name (Store::Upgrade converts 2).
-inline constexpr uint32_t kSchemaVersion = 3;
+// 3: ... and both ends' type and canonical name.
+// 4: a fourth index, stpo (subject, object type, predicate, object), and a
+//    per-name row of the live entities with their mentions (Store::Upgrade
+//    converts 2 and 3).
+inline constexpr uint32_t kSchemaVersion = 4;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
@@ -38,7 +41,9 @@ struct View {
 };
 
 // A triple pattern; unset positions are wildcards. With at least one position
-// bound the scan is a prefix scan of the SPO, POS or OSP index.
+// bound the scan is a prefix scan of the SPO, POS or OSP index; a subject with
+// object types (and no object) scans the STPO index, one prefix per type, so
+// rows of other object types are never read (schema 4).
 struct TriplePattern {
   std::optional<EntityId> subject;
   std::optional<std::string> predicate;
@@ -162,7 +167,10 @@ class Reader {
 
   // Entities (visible: first seen at or before view().as_of).
   virtual std::optional<Entity> GetEntity(EntityId id) = 0;
-  // Exact lookup through the alias index (NormalizeName), most mentioned first.
+  // Exact lookup through the alias index (NormalizeName), most mentioned
+  // first, visible entities only. The latest view reads the name's row of
+  // the names index (one point read, no entity record); other views scan the
+  // alias index and read each candidate.
   virtual std::vector<EntityId> FindByName(std::string_view name) = 0;
   virtual Status ScanEntities(const std::function<bool(const Entity&)>& fn) = 0;
 

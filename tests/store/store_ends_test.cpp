@@ -194,6 +194,23 @@ TEST_CASE("a schema-2 database is refused with the upgrade command, and kg upgra
   auto store = OpenRw(path);
   CHECK(CheckEnds(*store) == 3 * 5);  // five facts, each through three indexes
   CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");
+  {
+    // 2 -> 3 -> 4: the stpo rows (typed out-scans) and the names rows too.
+    auto r = store->NewReader();
+    int typed = 0;
+    REQUIRE(r->ScanEntities([&](const kg::Entity& e) {
+      for (int t = 0; t < kg::kEntityTypeCount; ++t) {
+        REQUIRE(r->ScanFactsWithEnds({e.id, std::nullopt, std::nullopt, {}, {static_cast<EntityType>(t)}},
+                                     [&](const kg::Fact&, const kg::store::FactEnds& ends) {
+                                       CHECK(static_cast<int>(ends.object_type) == t);
+                                       return ++typed, true;
+                                     }).ok());
+      }
+      return true;
+    }).ok());
+    CHECK(typed == 5);
+    CHECK(r->FindByName("Chicago Bulls").size() == 1);
+  }
   store.reset();
   CHECK(Store::Upgrade(path).ok());  // a current database: compacted, contents unchanged
 }
