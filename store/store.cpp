@@ -84,9 +84,9 @@ bool QueryReadFamily(Cf c) {
 // into the block cache when a read first needs them instead of when the
 // database opens. A secondary instance opens every file at once
 // (max_open_files = -1), and reading every family's index and filter
-// blocks was most of a one-shot `kg query` on a big graph (1M facts: 221 ->
-// 137 ms median alone, 90 -> 51 ms with one file-opening thread; see
-// bench/query/oneshot.sh), while one query needs those of a few files. In a
+// blocks was a large part of a one-shot `kg query` on a big graph
+// (docs/query.md "One-shot queries", bench/query/oneshot.sh), while one
+// query needs those of a few files. In a
 // long-lived reader the lookups through the cache cost ~2 % more
 // instructions per 1-hop, so writers keep them in the table readers.
 rocksdb::ColumnFamilyOptions MakeCfOptions(bool query_read, bool lazy_metadata) {
@@ -648,8 +648,8 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   // RocksDB opens table files on up to 16 new threads, started afresh for
   // every family and every version edit it replays: a read-only open of the
-  // 1M-fact graph started 572 threads, half of a one-shot `kg query` (221 ->
-  // 90 ms median). Opening a file here reads a footer and a few blocks.
+  // 1M-fact graph started 572 threads, most of a one-shot `kg query`'s time
+  // (docs/query.md). Opening a file here reads a footer and a few blocks.
   dbo.max_file_opening_threads = 1;
   const bool lazy_metadata = mode == OpenMode::kReadOnly;
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
