@@ -116,6 +116,12 @@ class Binder {
       : params_(params), reader_(reader), options_(options) {}
 
   BoundQuery Run(const ast::Query& q) {
+    // Room for a typical query's variables and columns up front: growing
+    // these one element at a time was several allocations per query.
+    out_.clauses.reserve(q.clauses.size());
+    out_.slot_names.reserve(kTypicalSlots);
+    out_.slot_kinds.reserve(kTypicalSlots);
+    scope_.reserve(kTypicalSlots);
     for (const auto& clause : q.clauses) out_.clauses.push_back(BindClause(clause));
     out_.columns = out_.clauses.back().projection.columns;
     return std::move(out_);
@@ -126,6 +132,7 @@ class Binder {
     std::string name;
     int slot;
   };
+  static constexpr size_t kTypicalSlots = 16;
 
   int NewSlot(const std::string& name, VarKind kind) {
     out_.slot_names.push_back(name);
@@ -382,6 +389,13 @@ class Binder {
     b.distinct = p.distinct;
     std::vector<ScopeEntry> new_scope;
     std::vector<std::string> item_texts;
+    const size_t n_items = p.items.size() + (p.star ? scope_.size() : 0);
+    b.items.reserve(n_items);
+    b.item_has_agg.reserve(n_items);
+    b.columns.reserve(n_items);
+    b.out_slots.reserve(n_items);
+    item_texts.reserve(n_items);
+    new_scope.reserve(n_items);
     auto add_item = [&](BExprPtr e, std::string column, const std::string& text, SourcePos pos) {
       for (const auto& c : b.columns) {
         if (c == column) Fail(pos, "duplicate column name '" + column + "'; use AS to rename");
@@ -586,7 +600,10 @@ class Binder {
         std::string lower = Lower(e.name);
         const FuncInfo* info = nullptr;
         for (const auto& f : kFunctions) {
-          if (lower == f.name) info = &f;
+          if (lower == f.name) {
+            info = &f;
+            break;
+          }
         }
         if (info == nullptr) {
           if (lower == "shortestpath" || lower == "allshortestpaths") {

@@ -35,6 +35,14 @@ class Ctx {
 
   bool failed() const { return !status.ok(); }
 
+  // Relationship slots whose value may borrow the reader's fact for the
+  // length of one scan callback instead of owning a copy (see
+  // BorrowableRelSlots). Indexed by slot.
+  std::vector<char> borrowable;
+  bool Borrowable(int slot) const {
+    return slot >= 0 && static_cast<size_t>(slot) < borrowable.size() && borrowable[static_cast<size_t>(slot)] != 0;
+  }
+
   // Counts one unit of work; false (and an error) past the cap or deadline.
   bool Tick() {
     if (failed()) return false;
@@ -85,23 +93,41 @@ class Ctx {
   // needs no entity lookup. Names and types hold in every view.
   struct Brief {
     EntityId id = 0;  // 0: empty (entity ids start at 1)
-    std::string name;
     EntityType type = EntityType::kMisc;
+    uint32_t name_at = 0;   // the name: brief_names_.substr(name_at, name_size)
+    uint32_t name_size = 0;
   };
-  // A direct-mapped cache (slot = id mod size): noting costs a string copy
-  // into a reused buffer and no allocation; a collision only evicts, and a
-  // missing brief falls back to loading the entity.
+  // A direct-mapped cache (slot = id mod size): noting appends the name to
+  // one arena string and allocates nothing once that has grown; a collision
+  // only evicts, and a missing brief falls back to loading the entity. The
+  // slots are plain data, so a query that notes none costs nothing, and one
+  // that does zero-fills them once.
   void NoteBrief(EntityId id, std::string_view name, EntityType type) {
     if (name.empty()) return;  // not known to the row
+    if (briefs_.empty()) {
+      briefs_.resize(kBriefs);
+      brief_names_.reserve(kBriefArenaStart);
+    }
     Brief& b = briefs_[id % kBriefs];
     if (b.id == id) return;
+    if (brief_names_.size() + name.size() > kBriefArena) {
+      // Start the arena over: every brief pointing into it goes.
+      for (Brief& x : briefs_) x.id = 0;
+      brief_names_.clear();
+    }
     b.id = id;
-    b.name.assign(name);
     b.type = type;
+    b.name_at = static_cast<uint32_t>(brief_names_.size());
+    b.name_size = static_cast<uint32_t>(name.size());
+    brief_names_.append(name);
   }
   const Brief* FindBrief(EntityId id) const {
+    if (briefs_.empty()) return nullptr;
     const Brief& b = briefs_[id % kBriefs];
     return b.id == id ? &b : nullptr;
+  }
+  std::string_view BriefName(const Brief& b) const {
+    return std::string_view(brief_names_).substr(b.name_at, b.name_size);
   }
   // The node's type, from the loaded entity, a brief, or a lookup.
   EntityType TypeOf(const NodeValue& n) {
@@ -153,7 +179,10 @@ class Ctx {
  private:
   std::unordered_map<EntityId, std::shared_ptr<const Entity>> entities_;
   static constexpr size_t kBriefs = 256;
-  std::vector<Brief> briefs_ = std::vector<Brief>(kBriefs);
+  static constexpr size_t kBriefArena = 64 * 1024;  // bytes of names before starting over
+  static constexpr size_t kBriefArenaStart = 1024;  // one allocation for a typical query's names
+  std::vector<Brief> briefs_;  // kBriefs slots once the first brief is noted
+  std::string brief_names_;
 };
 
 // ---------------------------------------------------------------- expressions
@@ -177,7 +206,7 @@ Value NodeProperty(const Entity& e, PropKey key) {
 Value Ctx::Property(const NodeValue& n, PropKey key) {
   if (!n.entity && (key == PropKey::kName || key == PropKey::kType)) {
     if (const Brief* b = FindBrief(n.id)) {
-      if (key == PropKey::kName) return Value::String(b->name);
+      if (key == PropKey::kName) return Value::String(std::string(BriefName(*b)));
       return Value::String(std::string(EntityTypeName(b->type)));
     }
   }
@@ -285,6 +314,12 @@ class Evaluator {
     }
   }
 
+  const Value& Operand(const BExpr& e, const Row& row, const std::vector<Value>* aggs, Value* tmp) {
+    if (e.kind == BExpr::Kind::kConst) return e.value;
+    *tmp = Eval(e, row, aggs);
+    return *tmp;
+  }
+
   Value Unary(const BExpr& e, const Row& row, const std::vector<Value>* aggs) {
     Value v = Eval(*e.args[0], row, aggs);
     switch (e.op) {
@@ -314,8 +349,11 @@ class Evaluator {
       if (a && b) return Value::Bool(is_and);
       return Value::Null();
     }
-    Value a = Eval(*e.args[0], row, aggs);
-    Value b = Eval(*e.args[1], row, aggs);
+    // A constant operand (`r.confidence >= 0.8`, `c.type = 'place'`) is read
+    // in place rather than copied for every row.
+    Value a_tmp, b_tmp;
+    const Value& a = Operand(*e.args[0], row, aggs, &a_tmp);
+    const Value& b = Operand(*e.args[1], row, aggs, &b_tmp);
     switch (e.op) {
       case Op::kXor: {
         auto x = Truth(a), y = Truth(b);
@@ -443,7 +481,10 @@ class Evaluator {
       }
       return Value::Null();
     }
-    Value v = Eval(*e.args[0], row, aggs);
+    // A variable argument (type(r), id(r)) is read in place, not copied.
+    Value v_tmp;
+    const Value& v = e.args[0]->kind == BExpr::Kind::kSlot ? row[static_cast<size_t>(e.args[0]->slot)]
+                                                          : (v_tmp = Eval(*e.args[0], row, aggs));
     if (v.is_null()) return Value::Null();
     auto wrong = [&](const char* want) {
       ctx_.Error(e.args[0]->pos, "expected " + std::string(want) + ", got " + std::string(KindName(v.kind())));
@@ -558,6 +599,63 @@ class Evaluator {
   Ctx& ctx_;
 };
 
+// ---------------------------------------------------------------- borrowed relationships
+
+// Marks slots read other than as the direct argument of a property access,
+// type() or id(): such a read may copy the value into something that
+// outlives the row (an output row, a list, a group, a path).
+void MarkEscapes(const BExpr& e, bool direct_ok, std::vector<char>* escapes) {
+  if (e.kind == BExpr::Kind::kSlot && !direct_ok && e.slot >= 0 &&
+      static_cast<size_t>(e.slot) < escapes->size()) {
+    (*escapes)[static_cast<size_t>(e.slot)] = 1;
+  }
+  for (size_t k = 0; k < e.args.size(); ++k) {
+    const bool ok = k == 0 && (e.kind == BExpr::Kind::kProperty ||
+                               (e.kind == BExpr::Kind::kFunc && (e.func == Func::kType || e.func == Func::kId)));
+    if (e.args[k]) MarkEscapes(*e.args[k], ok, escapes);
+  }
+}
+
+// The relationship slots an expansion may fill with a borrowed view of the
+// reader's fact (valid during the scan callback only) instead of a copy
+// owned by the row: those that every expression reads only through a
+// property, type() or id(), that no path collects, in a query without
+// aggregation (a group keeps its first row and evaluates it after the
+// scans). The expansion clears the slot when its scan ends.
+std::vector<char> BorrowableRelSlots(const BoundQuery& q) {
+  const auto n = static_cast<size_t>(q.slot_count);
+  std::vector<char> escapes(n, 0);
+  auto mark = [&](const BExprPtr& e) {
+    if (e) MarkEscapes(*e, false, &escapes);
+  };
+  for (const BClause& c : q.clauses) {
+    if (!c.projection.aggregates.empty()) return std::vector<char>(n, 0);
+    for (const BPart& part : c.parts) {
+      for (const BNode& node : part.nodes) {
+        mark(node.name_expr);
+        for (const auto& [key, e] : node.properties) mark(e);
+      }
+      for (const BRel& rel : part.rels) {
+        for (const auto& [key, e] : rel.properties) mark(e);
+        if (part.path_slot >= 0 && rel.slot >= 0 && static_cast<size_t>(rel.slot) < n) {
+          escapes[static_cast<size_t>(rel.slot)] = 1;
+        }
+      }
+    }
+    mark(c.where);
+    mark(c.unwind);
+    const BProjection& p = c.projection;
+    for (const auto& e : p.items) mark(e);
+    for (const auto& [e, desc] : p.order_by) mark(e);
+    mark(p.where);
+  }
+  std::vector<char> out(n, 0);
+  for (size_t s = 0; s < n; ++s) {
+    out[s] = s < q.slot_kinds.size() && q.slot_kinds[s] == VarKind::kRel && escapes[s] == 0;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- operators
 
 class Operator {
@@ -572,7 +670,11 @@ class Operator {
 class MatchOp : public Operator {
  public:
   MatchOp(Ctx& ctx, const BClause& clause, const MatchPlan& plan)
-      : ctx_(ctx), eval_(ctx), clause_(clause), plan_(plan) {}
+      : ctx_(ctx), eval_(ctx), clause_(clause), plan_(plan) {
+    for (const Step& s : plan_.steps) {
+      rel_compares_.push_back(s.kind == Step::Kind::kFilter ? RelCompareOf(*s.filter) : std::nullopt);
+    }
+  }
 
   bool Push(Row& row) override {
     produced_ = false;
@@ -598,6 +700,12 @@ class MatchOp : public Operator {
     const Step& s = plan_.steps[i];
     switch (s.kind) {
       case Step::Kind::kFilter: {
+        if (const auto& rc = rel_compares_[i]) {
+          const Value& rel = row[static_cast<size_t>(rc->slot)];
+          if (rel.kind() == Value::Kind::kRel) {
+            return !RelCompare(*rc, rel.as_rel()) || Run(i + 1, row);
+          }
+        }
         Value v = eval_.Eval(*s.filter, row);
         if (ctx_.failed()) return false;
         if (v.kind() == Value::Kind::kBool && v.as_bool()) return Run(i + 1, row);
@@ -613,6 +721,43 @@ class MatchOp : public Operator {
   }
 
   static Value Node(EntityId id) { return Value::Node(NodeValue{id, nullptr}); }
+
+  // A WHERE conjunct `r.prop OP constant` on a relationship (OP one of
+  // < > <= >=, prop a stored number: confidence, support, first_seen, id),
+  // the usual filter of a scan. Run checks it on the fact directly, with the
+  // same comparison Evaluator::Binary makes, instead of evaluating the
+  // expression tree per row.
+  struct RelCmp {
+    int slot = -1;
+    PropKey prop = PropKey::kOther;
+    Op op = Op::kNone;
+    const Value* constant = nullptr;
+  };
+  static std::optional<RelCmp> RelCompareOf(const BExpr& e) {
+    if (e.kind != BExpr::Kind::kBinary || e.args.size() != 2) return std::nullopt;
+    if (e.op != Op::kLt && e.op != Op::kGt && e.op != Op::kLe && e.op != Op::kGe) return std::nullopt;
+    const BExpr& lhs = *e.args[0];
+    const BExpr& rhs = *e.args[1];
+    if (lhs.kind != BExpr::Kind::kProperty || lhs.args.empty() || lhs.args[0]->kind != BExpr::Kind::kSlot) {
+      return std::nullopt;
+    }
+    if (lhs.prop != PropKey::kConfidence && lhs.prop != PropKey::kSupport && lhs.prop != PropKey::kFirstSeen &&
+        lhs.prop != PropKey::kId) {
+      return std::nullopt;
+    }
+    if (rhs.kind != BExpr::Kind::kConst || !rhs.value.is_number()) return std::nullopt;
+    return RelCmp{lhs.args[0]->slot, lhs.prop, e.op, &rhs.value};
+  }
+  bool RelCompare(const RelCmp& rc, const Fact& f) {
+    const Value a = RelProperty(ctx_, f, rc.prop);  // a number, no store read for these keys
+    const int c = CompareValues(a, *rc.constant);
+    switch (rc.op) {
+      case Op::kLt: return c < 0;
+      case Op::kGt: return c > 0;
+      case Op::kLe: return c <= 0;
+      default: return c >= 0;
+    }
+  }
 
   // Does entity `id` satisfy the node pattern's constraints?
   bool NodeOk(const BNode& n, EntityId id, const Row& row) {
@@ -667,9 +812,9 @@ class MatchOp : public Operator {
                        std::optional<EntityId> other, const FactFn& fn,
                        const std::vector<EntityType>* other_types = nullptr) {
     bool cont = true;
-    auto scan = [&](const std::optional<std::string>& type, bool outgoing) {
+    auto scan = [&](const std::string* type, bool outgoing) {
       store::TriplePattern p;
-      p.predicate = type;
+      if (type != nullptr) p.predicate = *type;
       if (outgoing) {
         p.subject = from;
         p.object = other;
@@ -699,13 +844,12 @@ class MatchOp : public Operator {
         ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, visit));
       }
     };
-    std::vector<std::optional<std::string>> ts;
-    if (types.empty()) ts.emplace_back(std::nullopt);
-    for (const auto& t : types) ts.emplace_back(t);
-    for (const auto& t : ts) {
+    auto both = [&](const std::string* t) {
       if (cont && dir != Direction::kIn) scan(t, true);
       if (cont && dir != Direction::kOut) scan(t, false);
-    }
+    };
+    if (types.empty()) both(nullptr);
+    for (const auto& t : types) both(&t);
     return cont && !ctx_.failed();
   }
 
@@ -807,7 +951,10 @@ class MatchOp : public Operator {
     }
     Value& rel_slot = row[static_cast<size_t>(s.rel->slot)];
     std::shared_ptr<Fact> holder;
-    return ForEachAdjacent(from, s.rel->types, s.direction, target, [&](const Fact& f, EntityId other) {
+    // A borrowed relationship points at the reader's fact (an aliasing
+    // shared_ptr with no owner): no copy, no reference count per row.
+    const bool borrow = ctx_.Borrowable(s.rel->slot);
+    const bool cont = ForEachAdjacent(from, s.rel->types, s.direction, target, [&](const Fact& f, EntityId other) {
       if (s.to_types && std::find(s.to_types->begin(), s.to_types->end(), ctx_.TypeOf(NodeValue{other, nullptr})) ==
                             s.to_types->end()) {
         return true;
@@ -815,13 +962,19 @@ class MatchOp : public Operator {
       if (Used(f.id)) return true;
       if (!NodeOk(*s.to, other, row)) return true;
       if (!RelOk(*s.rel, f, row)) return true;
-      rel_slot = Value::Rel(Recycled(&holder, f, &rel_slot));
+      if (borrow) {
+        rel_slot = Value::Rel(Value::RelPtr(Value::RelPtr(), &f));
+      } else {
+        rel_slot = Value::Rel(Recycled(&holder, f, &rel_slot));
+      }
       if (!s.to_bound) row[static_cast<size_t>(s.to->slot)] = Node(other);
       used_.push_back(f.id);
       bool cont = Run(i + 1, row);
       used_.pop_back();
       return cont;
     }, s.to_types ? &*s.to_types : nullptr);
+    if (borrow) rel_slot = Value();  // the fact it pointed at is gone
+    return cont;
   }
 
   bool VarExpand(size_t i, const Step& s, Row& row) {
@@ -1066,6 +1219,7 @@ class MatchOp : public Operator {
   Evaluator eval_;
   const BClause& clause_;
   const MatchPlan& plan_;
+  std::vector<std::optional<RelCmp>> rel_compares_;  // per step, see RelCompareOf
   std::vector<FactId> used_;   // relationships bound in the current match (no repeats)
   bool no_briefs_ = false;     // set while a shortest-path search expands (see ForEachAdjacent)
   bool produced_ = false;
@@ -1232,8 +1386,8 @@ class ProjectOp : public Operator {
         AppendValueKey(row[static_cast<size_t>(s)], &distinct_key_);
         distinct_key_ += '\x1f';
       }
-      if (distinct_.find(distinct_key_) != distinct_.end()) return true;
-      distinct_.insert(distinct_key_);
+      // One hash and lookup: insert copies the key only when it is new.
+      if (!distinct_.insert(distinct_key_).second) return true;
     }
     if (!p_.order_by.empty()) {
       Sorted s{row, {}};
@@ -1307,6 +1461,7 @@ class SinkOp : public Operator {
 Status Execute(const BoundQuery& query, const Plan& plan, store::Reader& reader, const ExecOptions& options,
                std::string_view text, const RowFn& emit) {
   Ctx ctx(reader, options, text);
+  ctx.borrowable = BorrowableRelSlots(query);
   std::vector<std::unique_ptr<Operator>> ops;
   auto width = static_cast<size_t>(query.slot_count);
   for (size_t c = 0; c < query.clauses.size(); ++c) {

@@ -194,17 +194,14 @@ class ReaderImpl final : public Reader {
     }
     Status inner;
     const bool typed = !p.subject_types.empty() || !p.object_types.empty();
-    // Reused: their strings keep their buffers between facts, so a scan
-    // allocates nothing per fact.
-    FactRec rec;
+    // Reused: its strings keep their buffers between facts, so a scan
+    // allocates nothing per fact (the record is decoded as views into the
+    // row, and the predicate label is assigned only when it changes).
     Fact fact;
+    PredId fact_pred = kNoPred;
     FactEnds ends;
     const FactEnds no_ends;
-    auto visit_value = [&](FactId fid, std::string_view v, const FactEnds& e) {
-      if (!DecodeFact(v, &rec)) {
-        inner = Status::Corruption("fact record " + std::to_string(fid));
-        return false;
-      }
+    auto visit_rec = [&](FactId fid, const FactRecView& rec, const FactEnds& e) {
       if ((subj && rec.subject != *subj) || (obj && rec.object != *obj) ||
           (p.predicate && rec.pred != pid)) {
         return true;
@@ -214,7 +211,15 @@ class ReaderImpl final : public Reader {
           (!TypeIn(p.subject_types, rec.subject) || !TypeIn(p.object_types, rec.object))) {
         return true;  // no ends in the row: the entity records decide
       }
-      return !FillFact(fid, rec, &fact) || fn(fact, e);
+      return !FillFact(fid, rec, &fact, &fact_pred) || fn(fact, e);
+    };
+    auto visit_value = [&](FactId fid, std::string_view v, const FactEnds& e) {
+      FactRecView rec;
+      if (!DecodeFactView(v, &rec)) {
+        inner = Status::Corruption("fact record " + std::to_string(fid));
+        return false;
+      }
+      return visit_rec(fid, rec, e);
     };
     auto type_ok = [&](const std::vector<EntityType>& want, EntityType t) {
       return want.empty() || std::find(want.begin(), want.end(), t) != want.end();
@@ -234,8 +239,13 @@ class ReaderImpl final : public Reader {
       if (k.size() < 8) return true;
       const FactId fid = codec::GetU64(k.data() + k.size() - 8);
       const std::string_view value(v.data(), v.size());
+      if (value.empty()) return visit(fid, no_ends);
+      // One pass over the row: the record as views, then the ends.
+      FactRecView rec;
       EndView s, o;
-      const bool has_ends = (want_ends || typed) && !value.empty() && DecodeIndexEnds(value, &s, &o);
+      bool has_ends = false;
+      const bool rec_ok = DecodeIndexRow(value, &rec, &s, &o, &has_ends);
+      has_ends = has_ends && (want_ends || typed);
       if (has_ends) {
         if (!s.name.empty() && !o.name.empty() &&
             (!type_ok(p.subject_types, s.type) || !type_ok(p.object_types, o.type))) {
@@ -243,7 +253,13 @@ class ReaderImpl final : public Reader {
         }
         ends = FactEnds{s.name, o.name, s.type, o.type};
       }
-      if (latest_ && !value.empty()) return visit_value(fid, value, has_ends ? ends : no_ends);
+      if (latest_) {
+        if (!rec_ok) {
+          inner = Status::Corruption("fact record " + std::to_string(fid));
+          return false;
+        }
+        return visit_rec(fid, rec, has_ends ? ends : no_ends);
+      }
       return visit(fid, has_ends ? ends : no_ends);
     };
 
@@ -305,8 +321,8 @@ class ReaderImpl final : public Reader {
   std::optional<Fact> GetFact(FactId id) override {
     rocksdb::PinnableSlice v;
     if (!impl_.db->Get(ro_, impl_.cf(kFacts), codec::U64Key(id), &v).ok()) return std::nullopt;
-    FactRec rec;
-    if (!DecodeFact(std::string_view(v.data(), v.size()), &rec)) return std::nullopt;
+    FactRecView rec;
+    if (!DecodeFactView(std::string_view(v.data(), v.size()), &rec)) return std::nullopt;
     return MakeFact(id, rec);
   }
 
@@ -583,15 +599,18 @@ class ReaderImpl final : public Reader {
     return e;
   }
 
-  std::optional<Fact> MakeFact(FactId fid, const FactRec& rec) {
+  std::optional<Fact> MakeFact(FactId fid, const FactRecView& rec) {
     Fact f;
     if (!FillFact(fid, rec, &f)) return std::nullopt;
     return f;
   }
 
   // Overwrites every field of *f (which may hold a previous fact); false when
-  // the fact is not visible in this view.
-  bool FillFact(FactId fid, const FactRec& rec, Fact* out) {
+  // the fact is not visible in this view. `filled_pred`, when given, is the
+  // predicate id whose label *out holds (kNoPred: none): the label is
+  // assigned only when it changes.
+  static constexpr PredId kNoPred = UINT32_MAX;
+  bool FillFact(FactId fid, const FactRecView& rec, Fact* out, PredId* filled_pred = nullptr) {
     Fact& f = *out;
     f.id = fid;
     f.subject = rec.subject;
@@ -603,7 +622,7 @@ class ReaderImpl final : public Reader {
       f.first_seen = rec.live_first_seen;
       f.support = static_cast<uint32_t>(rec.live_support);
       f.confidence = rec.live_confidence;
-      f.surface = rec.live_surface;
+      f.surface.assign(rec.live_surface);
     } else {
       Agg agg;
       std::string prefix = codec::U64Key(fid);
@@ -625,7 +644,10 @@ class ReaderImpl final : public Reader {
       f.confidence = agg.confidence;
       f.surface = std::move(agg.surface);
     }
-    f.predicate = PredName(rec.pred);
+    if (filled_pred == nullptr || *filled_pred != rec.pred) {
+      f.predicate = PredName(rec.pred);
+      if (filled_pred != nullptr) *filled_pred = rec.pred;
+    }
     return true;
   }
 
@@ -633,6 +655,9 @@ class ReaderImpl final : public Reader {
   // the Store for every reader (misses are not cached: a read-only store may
   // see the term later).
   const std::string& PredName(PredId pid) {
+    // Scans ask once per row: a flat index by id first (labels are few and
+    // their ids small), then the map.
+    if (pid < pred_by_id_.size() && pred_by_id_[pid] != nullptr) return *pred_by_id_[pid];
     auto it = pred_names_.find(pid);
     if (it != pred_names_.end()) return it->second;
     std::string v;
@@ -649,7 +674,12 @@ class ReaderImpl final : public Reader {
         v = "?";
       }
     }
-    return pred_names_.emplace(pid, std::move(v)).first->second;
+    const std::string& name = pred_names_.emplace(pid, std::move(v)).first->second;
+    if (pid < kMaxFlatPred) {  // map nodes do not move: the pointer stays valid
+      if (pred_by_id_.size() <= pid) pred_by_id_.resize(pid + 1, nullptr);
+      pred_by_id_[pid] = &name;
+    }
+    return name;
   }
   std::optional<PredId> PredIdOf(const std::string& label) {
     {
@@ -696,6 +726,8 @@ class ReaderImpl final : public Reader {
   bool no_redirects_ = false;  // the snapshot has no redirects rows
   std::shared_ptr<const ReaderState> state_;  // shared by readers of the same state
   std::unordered_map<PredId, std::string> pred_names_;
+  std::vector<const std::string*> pred_by_id_;  // into pred_names_, see PredName
+  static constexpr PredId kMaxFlatPred = 1 << 16;
   std::map<ArticleSeq, std::string> article_ids_;
   std::vector<std::unique_ptr<BoundedIter>> free_iters_[kCfCount];  // see Scan
   uint64_t rocks_seq_ = 0;  // the RocksDB sequence number this reader reads at

@@ -137,8 +137,21 @@ inline std::string EncodeFact(const FactRec& f) {
   codec::PutString(&s, f.live_surface);
   return s;
 }
-inline bool DecodeFact(std::string_view in, FactRec* f) {
-  codec::Decoder d(in);
+// A fact record decoded in place: the surface is a view into the input
+// (valid as long as the input). Scans decode index rows into one of these,
+// so a row costs no string copy until a Fact is filled from it.
+struct FactRecView {
+  EntityId subject = 0;
+  PredId pred = 0;
+  EntityId object = 0;
+  bool negated = false;
+  Modality modality = Modality::kAsserted;
+  uint64_t live_first_seen = 0;
+  uint64_t live_support = 0;
+  float live_confidence = 0.0f;
+  std::string_view live_surface;
+};
+inline void DecodeFactFields(codec::Decoder& d, FactRecView* f) {
   f->subject = d.Varint();
   f->pred = static_cast<PredId>(d.Varint());
   f->object = d.Varint();
@@ -148,8 +161,26 @@ inline bool DecodeFact(std::string_view in, FactRec* f) {
   f->live_first_seen = d.Varint();
   f->live_support = d.Varint();
   f->live_confidence = d.Float();
-  f->live_surface = d.String();
+  f->live_surface = d.StringView();
+}
+inline bool DecodeFactView(std::string_view in, FactRecView* f) {
+  codec::Decoder d(in);
+  DecodeFactFields(d, f);
   return d.ok();
+}
+inline bool DecodeFact(std::string_view in, FactRec* f) {
+  FactRecView v;
+  if (!DecodeFactView(in, &v)) return false;
+  f->subject = v.subject;
+  f->pred = v.pred;
+  f->object = v.object;
+  f->negated = v.negated;
+  f->modality = v.modality;
+  f->live_first_seen = v.live_first_seen;
+  f->live_support = v.live_support;
+  f->live_confidence = v.live_confidence;
+  f->live_surface.assign(v.live_surface);  // into the record's buffer: no allocation when it fits
+  return true;
 }
 
 // The value of a fact's index rows (spo/pos/osp, schema 3; stpo, schema 4): the fact
@@ -175,6 +206,24 @@ struct EndView {
   EntityType type = EntityType::kMisc;
   std::string_view name;
 };
+// One pass over an index value: the fact record (as views) and, when the
+// row has them, its ends. Returns false when the record does not decode;
+// *has_ends tells whether the ends were there and decoded.
+inline bool DecodeIndexRow(std::string_view in, FactRecView* f, EndView* subject, EndView* object,
+                           bool* has_ends) {
+  codec::Decoder d(in);
+  DecodeFactFields(d, f);
+  *has_ends = false;
+  if (!d.ok()) return false;
+  if (d.done()) return true;
+  for (EndView* e : {subject, object}) {
+    const uint8_t t = d.Byte();
+    e->type = t < kEntityTypeCount ? static_cast<EntityType>(t) : EntityType::kMisc;
+    e->name = d.StringView();
+  }
+  *has_ends = d.ok();
+  return true;
+}
 inline bool DecodeIndexEnds(std::string_view in, EndView* subject, EndView* object) {
   codec::Decoder d(in);
   (void)d.Varint();  // subject, predicate, object
