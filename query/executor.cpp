@@ -749,8 +749,16 @@ class MatchOp : public Operator {
     return RelCmp{lhs.args[0]->slot, lhs.prop, e.op, &rhs.value};
   }
   bool RelCompare(const RelCmp& rc, const Fact& f) {
-    const Value a = RelProperty(ctx_, f, rc.prop);  // a number, no store read for these keys
-    const int c = CompareValues(a, *rc.constant);
+    int c = 0;
+    if (rc.prop == PropKey::kConfidence) {
+      // CompareValues of a float with a number: both as doubles.
+      const double x = FloatToDouble(f.confidence);
+      const double y = rc.constant->as_number();
+      c = x < y ? -1 : (y < x ? 1 : 0);
+    } else {
+      const Value a = RelProperty(ctx_, f, rc.prop);  // an integer, no store read for these keys
+      c = CompareValues(a, *rc.constant);
+    }
     switch (rc.op) {
       case Op::kLt: return c < 0;
       case Op::kGt: return c > 0;
