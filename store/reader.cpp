@@ -653,33 +653,38 @@ class ReaderImpl final : public Reader {
 
   // Term id <-> label pairs never change once written, so they are cached in
   // the Store for every reader (misses are not cached: a read-only store may
-  // see the term later).
+  // see the term later). The Store's map only grows and its nodes do not
+  // move, so a reader keeps pointers to its labels: a flat index by id
+  // (labels are few and their ids small; scans ask once per row), then a
+  // map for large ids. A reader lives for one query, so this costs one
+  // allocation per query, not a copy of each label.
   const std::string& PredName(PredId pid) {
-    // Scans ask once per row: a flat index by id first (labels are few and
-    // their ids small), then the map.
     if (pid < pred_by_id_.size() && pred_by_id_[pid] != nullptr) return *pred_by_id_[pid];
     auto it = pred_names_.find(pid);
-    if (it != pred_names_.end()) return it->second;
-    std::string v;
+    if (it != pred_names_.end()) return *it->second;
+    const std::string* name = nullptr;
     {
       std::lock_guard<std::mutex> lock(impl_.terms_mu);
       auto shared = impl_.pred_names.find(pid);
-      if (shared != impl_.pred_names.end()) v = shared->second;
+      if (shared != impl_.pred_names.end()) name = &shared->second;
     }
-    if (v.empty()) {
+    if (name == nullptr) {
+      std::string v;
       if (Get(kTerms, TermIdKey(pid), &v)) {
         std::lock_guard<std::mutex> lock(impl_.terms_mu);
-        impl_.pred_names.emplace(pid, v);
+        name = &impl_.pred_names.emplace(pid, std::move(v)).first->second;
       } else {
-        v = "?";
+        static const std::string kUnknown = "?";
+        name = &kUnknown;
       }
     }
-    const std::string& name = pred_names_.emplace(pid, std::move(v)).first->second;
-    if (pid < kMaxFlatPred) {  // map nodes do not move: the pointer stays valid
-      if (pred_by_id_.size() <= pid) pred_by_id_.resize(pid + 1, nullptr);
-      pred_by_id_[pid] = &name;
+    if (pid < kMaxFlatPred) {
+      if (pred_by_id_.size() <= pid) pred_by_id_.resize(std::max<size_t>(pid + 1, kFlatPredStart), nullptr);
+      pred_by_id_[pid] = name;
+    } else {
+      pred_names_.emplace(pid, name);
     }
-    return name;
+    return *name;
   }
   std::optional<PredId> PredIdOf(const std::string& label) {
     {
@@ -725,9 +730,11 @@ class ReaderImpl final : public Reader {
   bool latest_ = true;
   bool no_redirects_ = false;  // the snapshot has no redirects rows
   std::shared_ptr<const ReaderState> state_;  // shared by readers of the same state
-  std::unordered_map<PredId, std::string> pred_names_;
-  std::vector<const std::string*> pred_by_id_;  // into pred_names_, see PredName
+  // Labels by predicate id, pointing into the Store's cache (see PredName).
+  std::vector<const std::string*> pred_by_id_;
+  std::unordered_map<PredId, const std::string*> pred_names_;  // ids >= kMaxFlatPred
   static constexpr PredId kMaxFlatPred = 1 << 16;
+  static constexpr size_t kFlatPredStart = 64;
   std::map<ArticleSeq, std::string> article_ids_;
   std::vector<std::unique_ptr<BoundedIter>> free_iters_[kCfCount];  // see Scan
   uint64_t rocks_seq_ = 0;  // the RocksDB sequence number this reader reads at
