@@ -267,11 +267,10 @@ void Parser::PrepareWords(const Sentence& s, Words* w) const {
   w->verbs[n + 1] = w->verbs[n];
 }
 
-void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f) const {
-  // Written through a pointer into a buffer sized once (push_back's capacity
-  // checks cost more than the hashing); trimmed to the count at the end.
-  f->resize(kMaxFeatures);
-  uint64_t* out = f->data();
+size_t Parser::Features(const Words& W, const State& st, uint64_t* const buf) const {
+  // Written through a pointer (push_back's capacity checks cost more than
+  // the hashing) into the caller's buffer of kMaxFeatures.
+  uint64_t* out = buf;
   const size_t ss = st.stack.size();
   const int s0 = ss >= 2 ? st.stack[ss - 1] : -1;  // ROOT is never s0 for features
   const int s1 = ss >= 2 ? st.stack[ss - 2] : (ss == 1 ? -1 : -1);
@@ -355,14 +354,13 @@ void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f)
   const uint64_t v10 = s1 > 0 ? between(W.verbs, s1, s0) : 9;
   F(s0p, b0p, (c01 << 4) | v01); F(s1p, s0p, (c10 << 4) | v10); F(s0w, b0p, c01);
   F(s1p, s0w, c10);
-  assert(static_cast<size_t>(out - f->data()) <= kMaxFeatures);
-  f->resize(static_cast<size_t>(out - f->data()));
+  assert(static_cast<size_t>(out - buf) <= kMaxFeatures);
+  return static_cast<size_t>(out - buf);
 }
 
-void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
-                           std::vector<uint64_t>* f) const {
-  f->resize(kMaxFeatures);
-  uint64_t* out = f->data();
+size_t Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
+                             uint64_t* const buf) const {
+  uint64_t* out = buf;
   constexpr uint64_t kNone = 1;
   auto w = [&](int i) { return i < 0 || i > W.n ? kNone : W.w[i]; };
   auto p = [&](int i) { return i < 0 || i > W.n ? kNone : W.p[i]; };
@@ -387,8 +385,8 @@ void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
   F(hp, p(h + (h < d ? 1 : -1)), dp); F(dp, w(st.l1[d]), dir); F(dp, p(st.l1[d]), dir);
   F(dp, p(st.r1[d]), dir); F(w(st.l1[d]), lab(st.l1[d]), dir);
   F(dw, hw); F(dp, hw); F(u(d), hw, dir);
-  assert(static_cast<size_t>(out - f->data()) <= kMaxFeatures);
-  f->resize(static_cast<size_t>(out - f->data()));
+  assert(static_cast<size_t>(out - buf) <= kMaxFeatures);
+  return static_cast<size_t>(out - buf);
 }
 
 void Parser::Valid(const State& st, bool valid[3]) {
@@ -412,9 +410,15 @@ void Parser::Apply(State& st, int action, int label) {
 
 int Parser::BestLabel(const float* sc, bool root) const {
   if (root) return root_label_;
+  // The first label with the highest score, root excluded: two loops around
+  // root_label_ keep the running maximum in a register.
   int best = -1;
-  for (int l = 0; l < static_cast<int>(labels_.size()); ++l)
-    if (l != root_label_ && (best < 0 || sc[l] > sc[best])) best = l;
+  float top = 0;
+  const int n = static_cast<int>(labels_.size());
+  for (int l = 0; l < root_label_ && l < n; ++l)
+    if (best < 0 || sc[l] > top) best = l, top = sc[l];
+  for (int l = root_label_ + 1; l < n; ++l)
+    if (best < 0 || sc[l] > top) best = l, top = sc[l];
   return best < 0 ? root_label_ : best;
 }
 
@@ -425,7 +429,7 @@ void Parser::Parse(Sentence& s) const {
   PrepareWords(s, &W);
   State st;
   st.Init(n);
-  std::vector<uint64_t> f;
+  uint64_t f[kMaxFeatures];
   std::vector<float> lsc(labels_.size());
   thread_local ParseCaches cache;
   // The state keys pack token indices and child counts into 9 bits each.
@@ -501,10 +505,10 @@ void Parser::Parse(Sentence& s) const {
       }
       memo->key = key;
     }
-    LabelFeatures(W, x, h, d, &f);
+    const size_t nf = LabelFeatures(W, x, h, d, f);
     std::fill(lsc.begin(), lsc.end(), 0.0f);
-    if (use_cache) labeler_.Score(f.data(), f.size(), lsc.data(), cache.labels);
-    else labeler_.Score(f.data(), f.size(), lsc.data());
+    if (use_cache) labeler_.Score(f, nf, lsc.data(), cache.labels);
+    else labeler_.Score(f, nf, lsc.data());
     const int l = BestLabel(lsc.data(), h == 0);
     float log_z = 0;
     if (h != 0) {
@@ -564,14 +568,12 @@ void Parser::Parse(Sentence& s) const {
         if (memo.key == key) {
           std::copy(memo.sc, memo.sc + 3, sc);
         } else {
-          Features(W, x, &f);
-          actions_.Score(f.data(), f.size(), sc, cache.actions);
+          actions_.Score(f, Features(W, x, f), sc, cache.actions);
           memo.key = key;
           std::copy(sc, sc + 3, memo.sc);
         }
       } else {
-        Features(W, x, &f);
-        actions_.Score(f.data(), f.size(), sc);
+        actions_.Score(f, Features(W, x, f), sc);
       }
       int best = -1, second = -1;
       for (int c = 0; c < 3; ++c) {
@@ -725,7 +727,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
       st.Init(n);
       while (!st.Terminal()) {
         Valid(st, valid);
-        ps->Features(W, st, &f);
+        f.resize(kMaxFeatures);
+        f.resize(ps->Features(W, st, f.data()));
         float sc[3] = {0, 0, 0};
         at.Score(f.data(), f.size(), sc);
         // Costs: gold arcs made unreachable by each transition.
@@ -778,7 +781,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
         int label = 0;
         if (next != kShift) {
           const int h = next == kLeft ? b : s1;
-          ps->LabelFeatures(W, st, h, s0, &lf);
+          lf.resize(kMaxFeatures);
+          lf.resize(ps->LabelFeatures(W, st, h, s0, lf.data()));
           std::fill(lsc.begin(), lsc.end(), 0.0f);
           lt.Score(lf.data(), lf.size(), lsc.data());
           label = ps->BestLabel(lsc.data(), h == 0);
