@@ -31,6 +31,12 @@ struct Parser::State {
   std::vector<int> head, label;
   std::vector<int> l1, l2, r1, r2, nl, nr;
   std::vector<uint64_t> lset, rset;  // bit sets of child labels (mod 64)
+  // Per token, its part of the branch signature (Parse's `sig`: the token,
+  // its outer children and their labels, label sets and child counts),
+  // computed when first asked for and reset by each arc to the token;
+  // 0 = not computed.
+  mutable std::vector<uint64_t> sig_part;
+  mutable std::vector<uint64_t> key_part;  // the same for Parse's node_key (memo keys)
   void Init(int len) {
     n = len;
     b = 1;
@@ -45,9 +51,12 @@ struct Parser::State {
     nr.assign(n + 1, 0);
     lset.assign(n + 1, 0);
     rset.assign(n + 1, 0);
+    sig_part.assign(n + 1, 0);
+    key_part.assign(n + 1, 0);
   }
   bool Terminal() const { return b > n && stack.size() == 1; }
   void AddArc(int h, int d, int lab) {
+    sig_part[h] = key_part[h] = 0;
     head[d] = h;
     label[d] = lab;
     if (d < h) {
@@ -439,6 +448,8 @@ void Parser::Parse(Sentence& s) const {
   // children on each side, their labels, its child counts and label sets.
   auto node_key = [](const State& x, int i) -> uint64_t {
     if (i < 0) return 0x5bd1e995;
+    uint64_t& part = x.key_part[i];
+    if (part != 0) return part;
     auto lab = [&x](int c) -> uint64_t { return c < 0 ? 0 : static_cast<uint64_t>(x.label[c] + 1); };
     const uint64_t shape = static_cast<uint64_t>(i + 1) | static_cast<uint64_t>(x.l1[i] + 1) << 9 |
                            static_cast<uint64_t>(x.l2[i] + 1) << 18 |
@@ -446,7 +457,9 @@ void Parser::Parse(Sentence& s) const {
                            static_cast<uint64_t>(x.r2[i] + 1) << 36 |
                            static_cast<uint64_t>(x.nl[i]) << 45 | static_cast<uint64_t>(x.nr[i]) << 54;
     const uint64_t labels = lab(x.l1[i]) | lab(x.l2[i]) << 16 | lab(x.r1[i]) << 32 | lab(x.r2[i]) << 48;
-    return Mix64(Mix64(Mix64(Mix64(shape) ^ labels) ^ x.lset[i]) ^ x.rset[i]);
+    part = Mix64(Mix64(Mix64(Mix64(shape) ^ labels) ^ x.lset[i]) ^ x.rset[i]);
+    if (part == 0) part = 1;
+    return part;
   };
   // Everything Features reads: s0, s1 (with their children), s2, b0 (with its children).
   auto action_key = [&](const State& x) {
@@ -526,17 +539,24 @@ void Parser::Parse(Sentence& s) const {
   // the children (with labels) of those words. A branch whose signature
   // equals the greedy run's at the same step continues exactly as the greedy
   // run did, so its remaining steps are copied instead of scored.
+  // A token's part changes only when it gets a child, so it is kept in
+  // State::sig_part between arcs instead of being rehashed at every step.
   auto sig = [](const State& x) {
     uint64_t h = static_cast<uint64_t>(x.b);
     auto add = [&h, &x](int i) {
-      auto lab = [&x](int c) { return c < 0 ? 0u : static_cast<uint64_t>(x.label[c] + 1); };
-      h = Mix64(h ^ Feat(1, static_cast<uint64_t>(i + 1),
-                         static_cast<uint64_t>(x.l1[i] + 1) | static_cast<uint64_t>(x.l2[i] + 1) << 20 |
-                             static_cast<uint64_t>(x.r1[i] + 1) << 40,
-                         static_cast<uint64_t>(x.r2[i] + 1) | lab(x.l1[i]) << 20 | lab(x.l2[i]) << 28 |
-                             lab(x.r1[i]) << 36 | lab(x.r2[i]) << 44) ^
-                 x.lset[i] ^ Rotl(x.rset[i], 17) ^ (static_cast<uint64_t>(x.nl[i]) << 48) ^
-                 (static_cast<uint64_t>(x.nr[i]) << 56));
+      uint64_t& part = x.sig_part[i];
+      if (part == 0) {
+        auto lab = [&x](int c) { return c < 0 ? 0u : static_cast<uint64_t>(x.label[c] + 1); };
+        part = Feat(1, static_cast<uint64_t>(i + 1),
+                    static_cast<uint64_t>(x.l1[i] + 1) | static_cast<uint64_t>(x.l2[i] + 1) << 20 |
+                        static_cast<uint64_t>(x.r1[i] + 1) << 40,
+                    static_cast<uint64_t>(x.r2[i] + 1) | lab(x.l1[i]) << 20 | lab(x.l2[i]) << 28 |
+                        lab(x.r1[i]) << 36 | lab(x.r2[i]) << 44) ^
+               x.lset[i] ^ Rotl(x.rset[i], 17) ^ (static_cast<uint64_t>(x.nl[i]) << 48) ^
+               (static_cast<uint64_t>(x.nr[i]) << 56);
+        if (part == 0) part = 1;
+      }
+      h = Mix64(h ^ part);
     };
     for (int v : x.stack) add(v);
     if (x.b <= x.n) add(x.b);
