@@ -89,6 +89,12 @@ std::vector<Tokenizer::Chunk> Tokenizer::Chunks(std::string_view text) {
     ch.newlines_before = newlines;
     ch.first = chunks.empty();
     newlines = 0;
+    // Room for the chunk at once (it ends at the next white space, at the
+    // latest the next ASCII one; code points <= bytes) instead of growing.
+    size_t bound = i;
+    while (bound < text.size() && text[bound] != ' ' && text[bound] != '\n') ++bound;
+    ch.cps.reserve(bound - i);
+    ch.off.reserve(bound - i + 1);
     while (i < text.size()) {
       c = DecodeAt(text, i, &len);
       if (IsSpaceCp(c)) break;
@@ -183,16 +189,25 @@ void Tokenizer::CandidateFeatures(const Chunk& c, size_t k, std::vector<uint64_t
                     k + 1 == n));
 }
 
-void Tokenizer::SentenceFeatures(const std::vector<Token>& toks, size_t i, size_t sent_len,
-                                 std::string_view text, std::vector<uint64_t>* f) {
+void Tokenizer::WordHashes::Set(const std::vector<Token>& toks) {
+  lower.resize(toks.size());
+  shape.resize(toks.size());
+  for (size_t j = 0; j < toks.size(); ++j) {
+    lower[j] = HashLower(toks[j].form);
+    shape[j] = HashStr(Shape(toks[j].form, 4));
+  }
+}
+
+void Tokenizer::SentenceFeatures(const std::vector<Token>& toks, const WordHashes& words, size_t i,
+                                 size_t sent_len, std::string_view text, std::vector<uint64_t>* f) {
   f->clear();
   auto lw = [&](long j) -> uint64_t {
     if (j < 0 || j >= static_cast<long>(toks.size())) return 7;
-    return HashStr(Lower(toks[j].form));
+    return words.lower[j];
   };
   auto sh = [&](long j) -> uint64_t {
     if (j < 0 || j >= static_cast<long>(toks.size())) return 7;
-    return HashStr(Shape(toks[j].form, 4));
+    return words.shape[j];
   };
   const long ii = static_cast<long>(i);
   const uint64_t w0 = lw(ii), w1 = lw(ii + 1), wp = lw(ii - 1);
@@ -228,6 +243,7 @@ std::vector<Sentence> Tokenizer::Tokenize(std::string_view text, int max_sentenc
   std::vector<Token> toks;
   std::vector<char> par_start;  // per token
   std::vector<uint64_t> f;
+  WordHashes words;
   float sc[2];
   for (const Chunk& c : chunks) {
     std::vector<size_t> cuts;
@@ -260,15 +276,20 @@ std::vector<Sentence> Tokenizer::Tokenize(std::string_view text, int max_sentenc
                             std::make_move_iterator(toks.begin() + j));
     Sentence s;
     s.paragraph_start = true;
+    words.Set(para);
     for (size_t k = 0; k < para.size(); ++k) {
       bool end = k + 1 == para.size();
       if (!end) {
-        SentenceFeatures(para, k, s.tokens.size() + 1, text, &f);
+        SentenceFeatures(para, words, k, s.tokens.size() + 1, text, &f);
         sc[0] = sc[1] = 0;
         sentence_.Score(f.data(), f.size(), sc);
         end = sc[1] > sc[0];
       }
       s.tokens.push_back(std::move(para[k]));
+      // SentenceFeatures used to read the form of the previous token after
+      // this move (an empty string); kept so that the output is unchanged
+      // (training reads the real previous word: see docs/nlp.md).
+      words.lower[k] = HashStr("");
       if (end || static_cast<int>(s.tokens.size()) >= max_sentence_tokens) {
         s.begin = s.tokens.front().begin;
         s.end = s.tokens.back().end;
@@ -401,8 +422,10 @@ std::unique_ptr<Tokenizer> Tokenizer::Train(const std::vector<Document>& docs,
           lens.push_back(t + 1);
         }
       }
+      WordHashes words;
+      words.Set(para);
       for (size_t t = 0; t + 1 < para.size(); ++t) {
-        SentenceFeatures(para, t, lens[t], d.text, &f);
+        SentenceFeatures(para, words, t, lens[t], d.text, &f);
         feats.push_back(f);
         labels.push_back(ends[t]);
       }
