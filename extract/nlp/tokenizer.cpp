@@ -126,6 +126,8 @@ std::vector<Tokenizer::Chunk> Tokenizer::Chunks(std::string_view text) {
 std::vector<size_t> Tokenizer::Candidates(const Chunk& c) const {
   std::vector<size_t> out;
   const size_t n = c.cps.size();
+  size_t run_s = 0, run_e = 0;  // the last run looked up: [run_s, run_e)
+  const std::vector<uint8_t>* run_splits = nullptr;
   for (size_t k = std::max<size_t>(1, c.url_from); k < n; ++k) {
     const char32_t a = c.cps[k - 1], b = c.cps[k];
     const bool aa = IsAlphaCp(a), ad = IsDigitCp(a), ba = IsAlphaCp(b), bd = IsDigitCp(b);
@@ -134,16 +136,22 @@ std::vector<size_t> Tokenizer::Candidates(const Chunk& c) const {
       continue;
     }
     if (aa && ba && !special_.empty()) {
-      // Letter/apostrophe run around k.
-      size_t s = k, e = k;
-      while (s > 0 && IsRunChar(c.cps[s - 1])) --s;
-      while (e < n && IsRunChar(c.cps[e])) ++e;
-      const std::string_view run =
-          std::string_view(c.lower).substr(c.off[s], c.off[e] - c.off[s]);
-      auto it = special_.find(std::string(run));
-      if (it != special_.end()) {
-        const uint32_t rel = c.off[k] - c.off[s];
-        if (std::find(it->second.begin(), it->second.end(), rel) != it->second.end())
+      // Letter/apostrophe run around k, looked up once per run (every k
+      // inside it finds the same run).
+      if (!(k > run_s && k < run_e)) {
+        size_t s = k, e = k;
+        while (s > 0 && IsRunChar(c.cps[s - 1])) --s;
+        while (e < n && IsRunChar(c.cps[e])) ++e;
+        const std::string_view run =
+            std::string_view(c.lower).substr(c.off[s], c.off[e] - c.off[s]);
+        auto it = special_.find(std::string(run));
+        run_s = s;
+        run_e = e;
+        run_splits = it != special_.end() ? &it->second : nullptr;
+      }
+      if (run_splits != nullptr) {
+        const uint32_t rel = c.off[k] - c.off[run_s];
+        if (std::find(run_splits->begin(), run_splits->end(), rel) != run_splits->end())
           out.push_back(k);
       }
     }
