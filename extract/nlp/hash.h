@@ -27,6 +27,17 @@ inline uint64_t HashStr(std::string_view s) {
   return Mix64(h);
 }
 
+// HashStr(Lower(s)) (ASCII lower-casing, text_util.h) without building the
+// lower-cased copy.
+inline uint64_t HashLower(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) {
+    h ^= c >= 'A' && c <= 'Z' ? c + 32 : c;
+    h *= 0x100000001b3ULL;
+  }
+  return Mix64(h);
+}
+
 inline constexpr uint64_t Rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
 // Feature key for template `t` over values a, b, c (themselves hashes or small

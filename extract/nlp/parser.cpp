@@ -31,6 +31,12 @@ struct Parser::State {
   std::vector<int> head, label;
   std::vector<int> l1, l2, r1, r2, nl, nr;
   std::vector<uint64_t> lset, rset;  // bit sets of child labels (mod 64)
+  // Per token, its part of the branch signature (Parse's `sig`: the token,
+  // its outer children and their labels, label sets and child counts),
+  // computed when first asked for and reset by each arc to the token;
+  // 0 = not computed.
+  mutable std::vector<uint64_t> sig_part;
+  mutable std::vector<uint64_t> key_part;  // the same for Parse's node_key (memo keys)
   void Init(int len) {
     n = len;
     b = 1;
@@ -45,9 +51,12 @@ struct Parser::State {
     nr.assign(n + 1, 0);
     lset.assign(n + 1, 0);
     rset.assign(n + 1, 0);
+    sig_part.assign(n + 1, 0);
+    key_part.assign(n + 1, 0);
   }
   bool Terminal() const { return b > n && stack.size() == 1; }
   void AddArc(int h, int d, int lab) {
+    sig_part[h] = key_part[h] = 0;
     head[d] = h;
     label[d] = lab;
     if (d < h) {
@@ -267,11 +276,10 @@ void Parser::PrepareWords(const Sentence& s, Words* w) const {
   w->verbs[n + 1] = w->verbs[n];
 }
 
-void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f) const {
-  // Written through a pointer into a buffer sized once (push_back's capacity
-  // checks cost more than the hashing); trimmed to the count at the end.
-  f->resize(kMaxFeatures);
-  uint64_t* out = f->data();
+size_t Parser::Features(const Words& W, const State& st, uint64_t* const buf) const {
+  // Written through a pointer (push_back's capacity checks cost more than
+  // the hashing) into the caller's buffer of kMaxFeatures.
+  uint64_t* out = buf;
   const size_t ss = st.stack.size();
   const int s0 = ss >= 2 ? st.stack[ss - 1] : -1;  // ROOT is never s0 for features
   const int s1 = ss >= 2 ? st.stack[ss - 2] : (ss == 1 ? -1 : -1);
@@ -355,14 +363,13 @@ void Parser::Features(const Words& W, const State& st, std::vector<uint64_t>* f)
   const uint64_t v10 = s1 > 0 ? between(W.verbs, s1, s0) : 9;
   F(s0p, b0p, (c01 << 4) | v01); F(s1p, s0p, (c10 << 4) | v10); F(s0w, b0p, c01);
   F(s1p, s0w, c10);
-  assert(static_cast<size_t>(out - f->data()) <= kMaxFeatures);
-  f->resize(static_cast<size_t>(out - f->data()));
+  assert(static_cast<size_t>(out - buf) <= kMaxFeatures);
+  return static_cast<size_t>(out - buf);
 }
 
-void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
-                           std::vector<uint64_t>* f) const {
-  f->resize(kMaxFeatures);
-  uint64_t* out = f->data();
+size_t Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
+                             uint64_t* const buf) const {
+  uint64_t* out = buf;
   constexpr uint64_t kNone = 1;
   auto w = [&](int i) { return i < 0 || i > W.n ? kNone : W.w[i]; };
   auto p = [&](int i) { return i < 0 || i > W.n ? kNone : W.p[i]; };
@@ -387,8 +394,8 @@ void Parser::LabelFeatures(const Words& W, const State& st, int h, int d,
   F(hp, p(h + (h < d ? 1 : -1)), dp); F(dp, w(st.l1[d]), dir); F(dp, p(st.l1[d]), dir);
   F(dp, p(st.r1[d]), dir); F(w(st.l1[d]), lab(st.l1[d]), dir);
   F(dw, hw); F(dp, hw); F(u(d), hw, dir);
-  assert(static_cast<size_t>(out - f->data()) <= kMaxFeatures);
-  f->resize(static_cast<size_t>(out - f->data()));
+  assert(static_cast<size_t>(out - buf) <= kMaxFeatures);
+  return static_cast<size_t>(out - buf);
 }
 
 void Parser::Valid(const State& st, bool valid[3]) {
@@ -412,9 +419,15 @@ void Parser::Apply(State& st, int action, int label) {
 
 int Parser::BestLabel(const float* sc, bool root) const {
   if (root) return root_label_;
+  // The first label with the highest score, root excluded: two loops around
+  // root_label_ keep the running maximum in a register.
   int best = -1;
-  for (int l = 0; l < static_cast<int>(labels_.size()); ++l)
-    if (l != root_label_ && (best < 0 || sc[l] > sc[best])) best = l;
+  float top = 0;
+  const int n = static_cast<int>(labels_.size());
+  for (int l = 0; l < root_label_ && l < n; ++l)
+    if (best < 0 || sc[l] > top) best = l, top = sc[l];
+  for (int l = root_label_ + 1; l < n; ++l)
+    if (best < 0 || sc[l] > top) best = l, top = sc[l];
   return best < 0 ? root_label_ : best;
 }
 
@@ -425,7 +438,7 @@ void Parser::Parse(Sentence& s) const {
   PrepareWords(s, &W);
   State st;
   st.Init(n);
-  std::vector<uint64_t> f;
+  uint64_t f[kMaxFeatures];
   std::vector<float> lsc(labels_.size());
   thread_local ParseCaches cache;
   // The state keys pack token indices and child counts into 9 bits each.
@@ -435,6 +448,8 @@ void Parser::Parse(Sentence& s) const {
   // children on each side, their labels, its child counts and label sets.
   auto node_key = [](const State& x, int i) -> uint64_t {
     if (i < 0) return 0x5bd1e995;
+    uint64_t& part = x.key_part[i];
+    if (part != 0) return part;
     auto lab = [&x](int c) -> uint64_t { return c < 0 ? 0 : static_cast<uint64_t>(x.label[c] + 1); };
     const uint64_t shape = static_cast<uint64_t>(i + 1) | static_cast<uint64_t>(x.l1[i] + 1) << 9 |
                            static_cast<uint64_t>(x.l2[i] + 1) << 18 |
@@ -442,7 +457,9 @@ void Parser::Parse(Sentence& s) const {
                            static_cast<uint64_t>(x.r2[i] + 1) << 36 |
                            static_cast<uint64_t>(x.nl[i]) << 45 | static_cast<uint64_t>(x.nr[i]) << 54;
     const uint64_t labels = lab(x.l1[i]) | lab(x.l2[i]) << 16 | lab(x.r1[i]) << 32 | lab(x.r2[i]) << 48;
-    return Mix64(Mix64(Mix64(Mix64(shape) ^ labels) ^ x.lset[i]) ^ x.rset[i]);
+    part = Mix64(Mix64(Mix64(Mix64(shape) ^ labels) ^ x.lset[i]) ^ x.rset[i]);
+    if (part == 0) part = 1;
+    return part;
   };
   // Everything Features reads: s0, s1 (with their children), s2, b0 (with its children).
   auto action_key = [&](const State& x) {
@@ -501,10 +518,10 @@ void Parser::Parse(Sentence& s) const {
       }
       memo->key = key;
     }
-    LabelFeatures(W, x, h, d, &f);
+    const size_t nf = LabelFeatures(W, x, h, d, f);
     std::fill(lsc.begin(), lsc.end(), 0.0f);
-    if (use_cache) labeler_.Score(f.data(), f.size(), lsc.data(), cache.labels);
-    else labeler_.Score(f.data(), f.size(), lsc.data());
+    if (use_cache) labeler_.Score(f, nf, lsc.data(), cache.labels);
+    else labeler_.Score(f, nf, lsc.data());
     const int l = BestLabel(lsc.data(), h == 0);
     float log_z = 0;
     if (h != 0) {
@@ -522,17 +539,24 @@ void Parser::Parse(Sentence& s) const {
   // the children (with labels) of those words. A branch whose signature
   // equals the greedy run's at the same step continues exactly as the greedy
   // run did, so its remaining steps are copied instead of scored.
+  // A token's part changes only when it gets a child, so it is kept in
+  // State::sig_part between arcs instead of being rehashed at every step.
   auto sig = [](const State& x) {
     uint64_t h = static_cast<uint64_t>(x.b);
     auto add = [&h, &x](int i) {
-      auto lab = [&x](int c) { return c < 0 ? 0u : static_cast<uint64_t>(x.label[c] + 1); };
-      h = Mix64(h ^ Feat(1, static_cast<uint64_t>(i + 1),
-                         static_cast<uint64_t>(x.l1[i] + 1) | static_cast<uint64_t>(x.l2[i] + 1) << 20 |
-                             static_cast<uint64_t>(x.r1[i] + 1) << 40,
-                         static_cast<uint64_t>(x.r2[i] + 1) | lab(x.l1[i]) << 20 | lab(x.l2[i]) << 28 |
-                             lab(x.r1[i]) << 36 | lab(x.r2[i]) << 44) ^
-                 x.lset[i] ^ Rotl(x.rset[i], 17) ^ (static_cast<uint64_t>(x.nl[i]) << 48) ^
-                 (static_cast<uint64_t>(x.nr[i]) << 56));
+      uint64_t& part = x.sig_part[i];
+      if (part == 0) {
+        auto lab = [&x](int c) { return c < 0 ? 0u : static_cast<uint64_t>(x.label[c] + 1); };
+        part = Feat(1, static_cast<uint64_t>(i + 1),
+                    static_cast<uint64_t>(x.l1[i] + 1) | static_cast<uint64_t>(x.l2[i] + 1) << 20 |
+                        static_cast<uint64_t>(x.r1[i] + 1) << 40,
+                    static_cast<uint64_t>(x.r2[i] + 1) | lab(x.l1[i]) << 20 | lab(x.l2[i]) << 28 |
+                        lab(x.r1[i]) << 36 | lab(x.r2[i]) << 44) ^
+               x.lset[i] ^ Rotl(x.rset[i], 17) ^ (static_cast<uint64_t>(x.nl[i]) << 48) ^
+               (static_cast<uint64_t>(x.nr[i]) << 56);
+        if (part == 0) part = 1;
+      }
+      h = Mix64(h ^ part);
     };
     for (int v : x.stack) add(v);
     if (x.b <= x.n) add(x.b);
@@ -564,14 +588,12 @@ void Parser::Parse(Sentence& s) const {
         if (memo.key == key) {
           std::copy(memo.sc, memo.sc + 3, sc);
         } else {
-          Features(W, x, &f);
-          actions_.Score(f.data(), f.size(), sc, cache.actions);
+          actions_.Score(f, Features(W, x, f), sc, cache.actions);
           memo.key = key;
           std::copy(sc, sc + 3, memo.sc);
         }
       } else {
-        Features(W, x, &f);
-        actions_.Score(f.data(), f.size(), sc);
+        actions_.Score(f, Features(W, x, f), sc);
       }
       int best = -1, second = -1;
       for (int c = 0; c < 3; ++c) {
@@ -725,7 +747,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
       st.Init(n);
       while (!st.Terminal()) {
         Valid(st, valid);
-        ps->Features(W, st, &f);
+        f.resize(kMaxFeatures);
+        f.resize(ps->Features(W, st, f.data()));
         float sc[3] = {0, 0, 0};
         at.Score(f.data(), f.size(), sc);
         // Costs: gold arcs made unreachable by each transition.
@@ -778,7 +801,8 @@ std::unique_ptr<Parser> Parser::Train(const std::vector<const Sentence*>& train,
         int label = 0;
         if (next != kShift) {
           const int h = next == kLeft ? b : s1;
-          ps->LabelFeatures(W, st, h, s0, &lf);
+          lf.resize(kMaxFeatures);
+          lf.resize(ps->LabelFeatures(W, st, h, s0, lf.data()));
           std::fill(lsc.begin(), lsc.end(), 0.0f);
           lt.Score(lf.data(), lf.size(), lsc.data());
           label = ps->BestLabel(lsc.data(), h == 0);

@@ -79,9 +79,10 @@ class Parser {
   struct Words;
   template <typename ScoreFn>
   void Run(const Words& w, State& st, ScoreFn&& score) const;
-  void Features(const Words& w, const State& st, std::vector<uint64_t>* f) const;
-  void LabelFeatures(const Words& w, const State& st, int head, int dep,
-                     std::vector<uint64_t>* f) const;
+  // Write the features to out (room for kMaxFeatures in parser.cpp) and
+  // return how many.
+  size_t Features(const Words& w, const State& st, uint64_t* out) const;
+  size_t LabelFeatures(const Words& w, const State& st, int head, int dep, uint64_t* out) const;
   static void Valid(const State& st, bool valid[3]);
   static void Apply(State& st, int action, int label);
   int BestLabel(const float* scores, bool root) const;

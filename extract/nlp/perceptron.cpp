@@ -132,13 +132,31 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
     spill_all(&spill);
   }
   slots_.assign(cap, Slot{});
+  rows_.clear();
   size_t spill_entries = 0;
   for (size_t i : spill) spill_entries += s_counts_[i];
   entries_.reserve(spill_entries);
   uint32_t pos = 0;
+  const size_t stride = (static_cast<size_t>(num_classes) + 3) & ~size_t{3};
+  std::vector<uint8_t> seen;
   for (size_t i : spill) {
     size_t slot = Home(s_keys_[i]);
     while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
+    if (num_classes < static_cast<int>(kRowCount) && s_counts_[i] >= kRowMinEntries &&
+        (rows_.size() + stride) / 4 <= kBeginMask) {
+      // A row holds one weight per class: only for features whose classes
+      // are distinct (always, from PerceptronTrainer).
+      seen.assign(stride, 0);
+      bool distinct = true;
+      for (size_t j = first[i]; j < first[i + 1]; ++j) distinct = distinct && !seen[cls(j)]++;
+      if (distinct) {
+        const size_t r = rows_.size();
+        rows_.resize(r + stride, 0.0f);
+        for (size_t j = first[i]; j < first[i + 1]; ++j) rows_[r + cls(j)] = weight_[code(j)];
+        slots_[slot] = Slot{s_keys_[i], static_cast<uint32_t>(r / 4) | kRowCount << kLenShift};
+        continue;
+      }
+    }
     slots_[slot] = Slot{s_keys_[i], pos | static_cast<uint32_t>(s_counts_[i]) << kLenShift};
     pos += s_counts_[i];
     for (size_t j = first[i]; j < first[i + 1]; ++j) entries_.push_back(Entry{cls(j), code(j)});

@@ -125,7 +125,7 @@ class LinearModel {
       for (size_t i = 0; i < m; ++i) {
         const uint32_t span = Find(keys[i]);
         if (span != 0) {
-          __builtin_prefetch(&entries_[span & kBeginMask]);
+          __builtin_prefetch(SpanAddress(span));
           found[nf++] = span;
         }
       }
@@ -176,7 +176,7 @@ class LinearModel {
       } else {
         for (size_t i = 0; i < m; ++i)
           if (payload[i] != 0)
-            __builtin_prefetch(sparse ? HandleAddress(payload[i]) : &entries_[payload[i] & kBeginMask]);
+            __builtin_prefetch(sparse ? HandleAddress(payload[i]) : SpanAddress(payload[i]));
         for (size_t i = 0; i < m; ++i)
           if (payload[i] == 0) continue;
           else if (sparse) AddHandle(payload[i], scores);
@@ -202,7 +202,7 @@ class LinearModel {
     return buckets_.size() * sizeof(Bucket) + sparse_.size() * sizeof(SparseBucket) +
            dense_.size() * sizeof(DenseSlot) +
            slots_.size() * sizeof(Slot) +
-           entries_.size() * sizeof(Entry);
+           entries_.size() * sizeof(Entry) + rows_.size() * sizeof(float);
   }
 
   // Models with at most kDenseClasses classes (the parser's transitions)
@@ -295,7 +295,7 @@ class LinearModel {
   }
   const void* HandleAddress(uint32_t h) const {
     if (h & kInBucket) return &sparse_[(h & ~kInBucket) >> 6];
-    return &entries_[h & kBeginMask];
+    return SpanAddress(h);
   }
   void AddHandle(uint32_t h, float* scores) const {
     if ((h & kInBucket) == 0) {
@@ -321,7 +321,7 @@ class LinearModel {
       for (size_t i = 0; i < m; ++i) {
         const uint32_t h = FindSparse(keys[i]);
         if (h != 0) {
-          if ((h & kInBucket) == 0) __builtin_prefetch(&entries_[h & kBeginMask]);
+          if ((h & kInBucket) == 0) __builtin_prefetch(SpanAddress(h));
           found[nf++] = h;
         }
       }
@@ -409,7 +409,28 @@ class LinearModel {
       slot = (slot + 1) & mask_;
     }
   }
+  // A span whose count is kRowCount names a row of rows_ (see rows_; a
+  // model with rows has fewer classes, so no feature has that many entries).
+  static constexpr uint32_t kRowCount = 127;
+  const void* SpanAddress(uint32_t span) const {
+    if ((span >> kLenShift) == kRowCount && !rows_.empty()) return &rows_[size_t{span & kBeginMask} * 4];
+    return &entries_[span & kBeginMask];
+  }
+  // Adds a feature's weights. A row adds +0.0 to the classes the feature has
+  // no weight for, which leaves every score as it was (scores start at +0.0
+  // and a sum of nonzero weights is never -0.0), so both paths give the same
+  // bits: each class still receives its weights in feature order.
   void AddEntries(uint32_t span, float* scores) const {
+    if ((span >> kLenShift) == kRowCount && !rows_.empty()) {
+      const float* row = &rows_[size_t{span & kBeginMask} * 4];
+      int c = 0;
+#if defined(__SSE2__)
+      for (; c + 4 <= num_classes_; c += 4)
+        _mm_storeu_ps(scores + c, _mm_add_ps(_mm_loadu_ps(scores + c), _mm_load_ps(row + c)));
+#endif
+      for (; c < num_classes_; ++c) scores[c] += row[c];
+      return;
+    }
     const Entry* e = &entries_[span & kBeginMask];
     const Entry* end = e + (span >> kLenShift);
     for (; e < end; ++e) scores[e->cls] += weight_[e->q];
@@ -422,6 +443,12 @@ class LinearModel {
   HugeVector<DenseSlot> dense_;  // num_classes_ <= kDenseClasses: the table, or the overflow
   HugeVector<Slot> slots_{Slot{}};
   HugeVector<Entry> entries_;
+  // Spilled features with at least kRowMinEntries weights (the bias and the
+  // most frequent words, with weights for most classes) as a row of
+  // num_classes_ floats padded to a multiple of 4, added 4 classes at a time
+  // instead of one entry at a time. Only when num_classes_ < kRowCount.
+  static constexpr uint32_t kRowMinEntries = 24;
+  HugeVector<float> rows_;
   float weight_[256] = {};  // code (as uint8) -> weight; weight_[0] == 0
   int num_classes_ = 0;
   uint64_t id_ = 0;  // distinct for every Build in the process (Cache validity)

@@ -1,6 +1,7 @@
 #include "extract/nlp/tagger.h"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <random>
 
@@ -23,6 +24,7 @@ enum : uint32_t {
   kNextShape, kPrevShape, kFirstShape, kP1Suf, kFlags, kNextNextW, kAmb, kNextAmb, kAmbs,
   kP1Amb, kNext2Amb, kAmbNextW
 };
+constexpr size_t kNumFeatures = kAmbNextW;  // one feature per template
 
 void Shuffle(std::vector<uint32_t>& v, std::mt19937_64& rng) {
   for (size_t i = v.size(); i > 1; --i) {
@@ -65,7 +67,10 @@ void Tagger::Prepare(const Sentence& s, std::vector<Word>* words) const {
 
 void Tagger::Features(const std::vector<Word>& w, size_t i, int p1, int p2,
                       std::vector<uint64_t>* f) {
-  f->clear();
+  // Written through a pointer (push_back's capacity checks cost more than
+  // the hashing).
+  f->resize(kNumFeatures);
+  uint64_t* o = f->data();
   const Word& c = w[i];
   static const Word kPad{11, 11, 11, {11, 11, 11}, {11, 11, 11, 11}, 0, 11};
   static const Word kPad2{13, 13, 13, {13, 13, 13}, {13, 13, 13, 13}, 0, 13};
@@ -73,41 +78,42 @@ void Tagger::Features(const std::vector<Word>& w, size_t i, int p1, int p2,
   const Word& m2 = i >= 2 ? w[i - 2] : kPad2;
   const Word& n1 = i + 1 < w.size() ? w[i + 1] : kPad;
   const Word& n2 = i + 2 < w.size() ? w[i + 2] : kPad2;
-  f->push_back(Feat(kBias, 0));
-  f->push_back(Feat(kForm, c.form));
-  f->push_back(Feat(kLower, c.lower));
-  f->push_back(Feat(kSuf1, c.suf[0]));
-  f->push_back(Feat(kSuf2, c.suf[1]));
-  f->push_back(Feat(kSuf3, c.suf[2]));
-  f->push_back(Feat(kSuf4, c.suf[3]));
-  f->push_back(Feat(kPre1, c.pre[0]));
-  f->push_back(Feat(kPre2, c.pre[1]));
-  f->push_back(Feat(kPre3, c.pre[2]));
-  f->push_back(Feat(kShape, c.shape));
-  f->push_back(Feat(kPrevW, m1.lower));
-  f->push_back(Feat(kNextW, n1.lower));
-  f->push_back(Feat(kPrev2W, m2.lower));
-  f->push_back(Feat(kNext2W, n2.lower));
-  f->push_back(Feat(kPrevSuf, m1.suf[2]));
-  f->push_back(Feat(kNextSuf, n1.suf[2]));
-  f->push_back(Feat(kP1, p1));
-  f->push_back(Feat(kP2, p2));
-  f->push_back(Feat(kP12, p1, p2));
-  f->push_back(Feat(kP1W, p1, c.lower));
-  f->push_back(Feat(kWNext, c.lower, n1.lower));
-  f->push_back(Feat(kPrevWW, m1.lower, c.lower));
-  f->push_back(Feat(kNextShape, n1.shape, c.shape));
-  f->push_back(Feat(kPrevShape, m1.shape, c.shape));
-  f->push_back(Feat(kFirstShape, i == 0, c.shape));
-  f->push_back(Feat(kP1Suf, p1, c.suf[2]));
-  f->push_back(Feat(kFlags, c.flags, n1.flags));
-  f->push_back(Feat(kNextNextW, n1.lower, n2.lower));
-  f->push_back(Feat(kAmb, c.amb));
-  f->push_back(Feat(kNextAmb, n1.amb));
-  f->push_back(Feat(kAmbs, c.amb, n1.amb));
-  f->push_back(Feat(kP1Amb, p1, c.amb));
-  f->push_back(Feat(kNext2Amb, n1.amb, n2.amb));
-  f->push_back(Feat(kAmbNextW, c.amb, n1.lower));
+  *o++ = Feat(kBias, 0);
+  *o++ = Feat(kForm, c.form);
+  *o++ = Feat(kLower, c.lower);
+  *o++ = Feat(kSuf1, c.suf[0]);
+  *o++ = Feat(kSuf2, c.suf[1]);
+  *o++ = Feat(kSuf3, c.suf[2]);
+  *o++ = Feat(kSuf4, c.suf[3]);
+  *o++ = Feat(kPre1, c.pre[0]);
+  *o++ = Feat(kPre2, c.pre[1]);
+  *o++ = Feat(kPre3, c.pre[2]);
+  *o++ = Feat(kShape, c.shape);
+  *o++ = Feat(kPrevW, m1.lower);
+  *o++ = Feat(kNextW, n1.lower);
+  *o++ = Feat(kPrev2W, m2.lower);
+  *o++ = Feat(kNext2W, n2.lower);
+  *o++ = Feat(kPrevSuf, m1.suf[2]);
+  *o++ = Feat(kNextSuf, n1.suf[2]);
+  *o++ = Feat(kP1, p1);
+  *o++ = Feat(kP2, p2);
+  *o++ = Feat(kP12, p1, p2);
+  *o++ = Feat(kP1W, p1, c.lower);
+  *o++ = Feat(kWNext, c.lower, n1.lower);
+  *o++ = Feat(kPrevWW, m1.lower, c.lower);
+  *o++ = Feat(kNextShape, n1.shape, c.shape);
+  *o++ = Feat(kPrevShape, m1.shape, c.shape);
+  *o++ = Feat(kFirstShape, i == 0, c.shape);
+  *o++ = Feat(kP1Suf, p1, c.suf[2]);
+  *o++ = Feat(kFlags, c.flags, n1.flags);
+  *o++ = Feat(kNextNextW, n1.lower, n2.lower);
+  *o++ = Feat(kAmb, c.amb);
+  *o++ = Feat(kNextAmb, n1.amb);
+  *o++ = Feat(kAmbs, c.amb, n1.amb);
+  *o++ = Feat(kP1Amb, p1, c.amb);
+  *o++ = Feat(kNext2Amb, n1.amb, n2.amb);
+  *o++ = Feat(kAmbNextW, c.amb, n1.lower);
+  assert(o == f->data() + kNumFeatures);
 }
 
 void Tagger::Tag(Sentence& s) const {

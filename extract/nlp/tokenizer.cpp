@@ -89,6 +89,12 @@ std::vector<Tokenizer::Chunk> Tokenizer::Chunks(std::string_view text) {
     ch.newlines_before = newlines;
     ch.first = chunks.empty();
     newlines = 0;
+    // Room for the chunk at once (it ends at the next white space, at the
+    // latest the next ASCII one; code points <= bytes) instead of growing.
+    size_t bound = i;
+    while (bound < text.size() && text[bound] != ' ' && text[bound] != '\n') ++bound;
+    ch.cps.reserve(bound - i);
+    ch.off.reserve(bound - i + 1);
     while (i < text.size()) {
       c = DecodeAt(text, i, &len);
       if (IsSpaceCp(c)) break;
@@ -120,6 +126,8 @@ std::vector<Tokenizer::Chunk> Tokenizer::Chunks(std::string_view text) {
 std::vector<size_t> Tokenizer::Candidates(const Chunk& c) const {
   std::vector<size_t> out;
   const size_t n = c.cps.size();
+  size_t run_s = 0, run_e = 0;  // the last run looked up: [run_s, run_e)
+  const std::vector<uint8_t>* run_splits = nullptr;
   for (size_t k = std::max<size_t>(1, c.url_from); k < n; ++k) {
     const char32_t a = c.cps[k - 1], b = c.cps[k];
     const bool aa = IsAlphaCp(a), ad = IsDigitCp(a), ba = IsAlphaCp(b), bd = IsDigitCp(b);
@@ -128,16 +136,22 @@ std::vector<size_t> Tokenizer::Candidates(const Chunk& c) const {
       continue;
     }
     if (aa && ba && !special_.empty()) {
-      // Letter/apostrophe run around k.
-      size_t s = k, e = k;
-      while (s > 0 && IsRunChar(c.cps[s - 1])) --s;
-      while (e < n && IsRunChar(c.cps[e])) ++e;
-      const std::string_view run =
-          std::string_view(c.lower).substr(c.off[s], c.off[e] - c.off[s]);
-      auto it = special_.find(std::string(run));
-      if (it != special_.end()) {
-        const uint32_t rel = c.off[k] - c.off[s];
-        if (std::find(it->second.begin(), it->second.end(), rel) != it->second.end())
+      // Letter/apostrophe run around k, looked up once per run (every k
+      // inside it finds the same run).
+      if (!(k > run_s && k < run_e)) {
+        size_t s = k, e = k;
+        while (s > 0 && IsRunChar(c.cps[s - 1])) --s;
+        while (e < n && IsRunChar(c.cps[e])) ++e;
+        const std::string_view run =
+            std::string_view(c.lower).substr(c.off[s], c.off[e] - c.off[s]);
+        auto it = special_.find(std::string(run));
+        run_s = s;
+        run_e = e;
+        run_splits = it != special_.end() ? &it->second : nullptr;
+      }
+      if (run_splits != nullptr) {
+        const uint32_t rel = c.off[k] - c.off[run_s];
+        if (std::find(run_splits->begin(), run_splits->end(), rel) != run_splits->end())
           out.push_back(k);
       }
     }
@@ -183,16 +197,25 @@ void Tokenizer::CandidateFeatures(const Chunk& c, size_t k, std::vector<uint64_t
                     k + 1 == n));
 }
 
-void Tokenizer::SentenceFeatures(const std::vector<Token>& toks, size_t i, size_t sent_len,
-                                 std::string_view text, std::vector<uint64_t>* f) {
+void Tokenizer::WordHashes::Set(const std::vector<Token>& toks) {
+  lower.resize(toks.size());
+  shape.resize(toks.size());
+  for (size_t j = 0; j < toks.size(); ++j) {
+    lower[j] = HashLower(toks[j].form);
+    shape[j] = HashStr(Shape(toks[j].form, 4));
+  }
+}
+
+void Tokenizer::SentenceFeatures(const std::vector<Token>& toks, const WordHashes& words, size_t i,
+                                 size_t sent_len, std::string_view text, std::vector<uint64_t>* f) {
   f->clear();
   auto lw = [&](long j) -> uint64_t {
     if (j < 0 || j >= static_cast<long>(toks.size())) return 7;
-    return HashStr(Lower(toks[j].form));
+    return words.lower[j];
   };
   auto sh = [&](long j) -> uint64_t {
     if (j < 0 || j >= static_cast<long>(toks.size())) return 7;
-    return HashStr(Shape(toks[j].form, 4));
+    return words.shape[j];
   };
   const long ii = static_cast<long>(i);
   const uint64_t w0 = lw(ii), w1 = lw(ii + 1), wp = lw(ii - 1);
@@ -228,6 +251,7 @@ std::vector<Sentence> Tokenizer::Tokenize(std::string_view text, int max_sentenc
   std::vector<Token> toks;
   std::vector<char> par_start;  // per token
   std::vector<uint64_t> f;
+  WordHashes words;
   float sc[2];
   for (const Chunk& c : chunks) {
     std::vector<size_t> cuts;
@@ -260,15 +284,20 @@ std::vector<Sentence> Tokenizer::Tokenize(std::string_view text, int max_sentenc
                             std::make_move_iterator(toks.begin() + j));
     Sentence s;
     s.paragraph_start = true;
+    words.Set(para);
     for (size_t k = 0; k < para.size(); ++k) {
       bool end = k + 1 == para.size();
       if (!end) {
-        SentenceFeatures(para, k, s.tokens.size() + 1, text, &f);
+        SentenceFeatures(para, words, k, s.tokens.size() + 1, text, &f);
         sc[0] = sc[1] = 0;
         sentence_.Score(f.data(), f.size(), sc);
         end = sc[1] > sc[0];
       }
       s.tokens.push_back(std::move(para[k]));
+      // SentenceFeatures used to read the form of the previous token after
+      // this move (an empty string); kept so that the output is unchanged
+      // (training reads the real previous word: see docs/nlp.md).
+      words.lower[k] = HashStr("");
       if (end || static_cast<int>(s.tokens.size()) >= max_sentence_tokens) {
         s.begin = s.tokens.front().begin;
         s.end = s.tokens.back().end;
@@ -401,8 +430,10 @@ std::unique_ptr<Tokenizer> Tokenizer::Train(const std::vector<Document>& docs,
           lens.push_back(t + 1);
         }
       }
+      WordHashes words;
+      words.Set(para);
       for (size_t t = 0; t + 1 < para.size(); ++t) {
-        SentenceFeatures(para, t, lens[t], d.text, &f);
+        SentenceFeatures(para, words, t, lens[t], d.text, &f);
         feats.push_back(f);
         labels.push_back(ends[t]);
       }

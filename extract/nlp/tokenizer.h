@@ -47,8 +47,14 @@ class Tokenizer {
   struct Chunk;
   void CandidateFeatures(const Chunk& c, size_t k, std::vector<uint64_t>* f) const;
   std::vector<size_t> Candidates(const Chunk& c) const;
-  static void SentenceFeatures(const std::vector<Token>& toks, size_t i, size_t sent_len,
-                               std::string_view text, std::vector<uint64_t>* f);
+  // Per token of a paragraph: hashes of its lower-cased form and its shape
+  // (what SentenceFeatures reads about the tokens around i).
+  struct WordHashes {
+    std::vector<uint64_t> lower, shape;
+    void Set(const std::vector<Token>& toks);
+  };
+  static void SentenceFeatures(const std::vector<Token>& toks, const WordHashes& words, size_t i,
+                               size_t sent_len, std::string_view text, std::vector<uint64_t>* f);
   static std::vector<Chunk> Chunks(std::string_view text);
 
   // Lower-cased letter runs that training split inside (e.g. "don't" -> 2,

@@ -254,6 +254,55 @@ TEST_CASE("perceptron: many-class models keep every class's weight and the exact
   }
 }
 
+TEST_CASE("perceptron: features with many weights (float rows) add the same bits as one weight at a time",
+          "[nlp][model]") {
+  // A small table keeps every feature in the slots; those with 24 weights
+  // or more become rows of 4-class groups. The sums must equal the scalar
+  // sums in feature order bit for bit, and classes without weights stay +0.
+  for (const int nc : {50, 83, 126}) {
+    const std::vector<uint32_t> keys = {1000, 2000, 3000, 4000, 5000, 6000};
+    const std::vector<int> sizes = {40, 5, 24, 23, nc, 30};
+    std::vector<uint8_t> counts;
+    std::vector<uint16_t> classes;
+    std::vector<int8_t> q;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      counts.push_back(static_cast<uint8_t>(sizes[i]));
+      for (int k = 0; k < sizes[i]; ++k) {
+        classes.push_back(static_cast<uint16_t>((k * 11 + static_cast<int>(i)) % nc));
+        const int code = 1 + (k * 37 + static_cast<int>(i) * 11) % 127;
+        q.push_back(static_cast<int8_t>((k + i) % 3 == 0 ? -code : code));
+      }
+    }
+    std::vector<float> codebook(LinearModel::kLevels);
+    for (int k = 0; k < LinearModel::kLevels; ++k) codebook[k] = 0.37f * (k + 1) + 0.011f * k * k;
+    LinearModel m;
+    REQUIRE(m.Build(nc, codebook, keys, counts, classes, q));
+    std::vector<uint64_t> feats;
+    for (uint32_t k : keys) feats.push_back(uint64_t{k} << 32 | 0x55);
+    feats.push_back(uint64_t{7777} << 32);  // absent
+    std::vector<float> want(nc, 0.0f);
+    size_t j = 0;
+    for (size_t i = 0; i < keys.size(); ++i)
+      for (int k = 0; k < counts[i]; ++k, ++j)
+        want[classes[j]] += q[j] < 0 ? -codebook[-q[j] - 1] : codebook[q[j] - 1];
+    std::vector<float> a(nc, 0.0f), b(nc, 0.0f);
+    LinearModel::Cache cache(6);
+    m.Score(feats.data(), feats.size(), a.data());
+    m.Score(feats.data(), feats.size(), b.data(), cache);
+    for (int c = 0; c < nc; ++c) {
+      INFO("classes " << nc << ", class " << c);
+      REQUIRE(std::memcmp(&a[c], &want[c], sizeof(float)) == 0);
+      REQUIRE(std::memcmp(&b[c], &want[c], sizeof(float)) == 0);
+    }
+    // One row feature alone: the classes it has no weight for stay +0.0.
+    std::vector<float> one(nc, 0.0f);
+    m.Score(&feats[0], 1, one.data());
+    int zeros = 0;
+    for (int c = 0; c < nc; ++c) zeros += one[c] == 0.0f && !std::signbit(one[c]);
+    CHECK(zeros == nc - 40);
+  }
+}
+
 TEST_CASE("perceptron: scoring through a lookup cache gives the same bits, across models",
           "[nlp][model]") {
   PerceptronTrainer t3(3), t9(9);
