@@ -294,10 +294,6 @@ std::vector<Sentence> Tokenizer::Tokenize(std::string_view text, int max_sentenc
         end = sc[1] > sc[0];
       }
       s.tokens.push_back(std::move(para[k]));
-      // SentenceFeatures used to read the form of the previous token after
-      // this move (an empty string); kept so that the output is unchanged
-      // (training reads the real previous word: see docs/nlp.md).
-      words.lower[k] = HashStr("");
       if (end || static_cast<int>(s.tokens.size()) >= max_sentence_tokens) {
         s.begin = s.tokens.front().begin;
         s.end = s.tokens.back().end;
