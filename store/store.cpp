@@ -4,6 +4,8 @@
 // write: an article is in the graph entirely or not at all.
 #include "store/store.h"
 
+#include "store/huge_page_arena.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,8 +91,29 @@ bool QueryReadFamily(Cf c) {
 // query needs those of a few files. In a
 // long-lived reader the lookups through the cache cost ~2 % more
 // instructions per 1-hop, so writers keep them in the table readers.
+// The block cache's memory: HugePageArena (store/huge_page_arena.h), so the
+// blocks a query reads land in transparent huge pages.
+class ArenaAllocator final : public rocksdb::MemoryAllocator {
+ public:
+  const char* Name() const override { return "KgHugePageArena"; }
+  void* Allocate(size_t size) override { return arena_.Allocate(size); }
+  void Deallocate(void* p) override { arena_.Deallocate(p); }
+  size_t UsableSize(void* p, size_t /*allocation_size*/) const override { return HugePageArena::UsableSize(p); }
+
+ private:
+  HugePageArena arena_;
+};
+
 rocksdb::ColumnFamilyOptions MakeCfOptions(bool query_read, bool lazy_metadata) {
-  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
+  // One cache for every store of the process, never destroyed (the arena
+  // must outlive every cached block, and blocks can be released during
+  // static destruction).
+  static std::shared_ptr<rocksdb::Cache>& cache = *new std::shared_ptr<rocksdb::Cache>([] {
+    rocksdb::LRUCacheOptions c;
+    c.capacity = 256 << 20;
+    c.memory_allocator = std::make_shared<ArenaAllocator>();
+    return rocksdb::NewLRUCache(c);
+  }());
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
