@@ -124,6 +124,7 @@ class Binder {
     scope_.reserve(kTypicalSlots);
     for (const auto& clause : q.clauses) out_.clauses.push_back(BindClause(clause));
     out_.columns = out_.clauses.back().projection.columns;
+    if (!out_.params.empty()) CollectParamUses(&out_);
     return std::move(out_);
   }
 
@@ -149,6 +150,45 @@ class Binder {
     std::vector<std::string> out;
     for (const auto& e : scope_) out.push_back(e.name);
     return out;
+  }
+
+  // The parameter of name `name` (first in params_, as binding reads it),
+  // registered in out_.params.
+  int ParamIndex(const std::string& name, Value::Kind kind) {
+    for (size_t i = 0; i < out_.params.size(); ++i) {
+      if (out_.params[i] == name) return static_cast<int>(i);
+    }
+    out_.params.push_back(name);
+    out_.param_kinds.push_back(kind);
+    return static_cast<int>(out_.params.size()) - 1;
+  }
+
+  // Where parameter values went, once the tree no longer moves.
+  static void CollectParamConsts(BExpr* e, BoundQuery* q) {
+    if (e == nullptr) return;
+    if (e->kind == BExpr::Kind::kConst && e->param >= 0) q->param_consts.push_back(e);
+    for (auto& a : e->args) CollectParamConsts(a.get(), q);
+  }
+  static void CollectParamUses(BoundQuery* q) {
+    for (BClause& c : q->clauses) {
+      for (BPart& part : c.parts) {
+        for (BNode& n : part.nodes) {
+          if (n.name_param >= 0) q->param_nodes.push_back(&n);
+          CollectParamConsts(n.name_expr.get(), q);
+          for (auto& [key, e] : n.properties) CollectParamConsts(e.get(), q);
+        }
+        for (BRel& r : part.rels) {
+          for (auto& [key, e] : r.properties) CollectParamConsts(e.get(), q);
+        }
+      }
+      CollectParamConsts(c.where.get(), q);
+      CollectParamConsts(c.unwind.get(), q);
+      BProjection& p = c.projection;
+      for (auto& e : p.items) CollectParamConsts(e.get(), q);
+      for (auto& a : p.aggregates) CollectParamConsts(a.arg.get(), q);
+      for (auto& [e, desc] : p.order_by) CollectParamConsts(e.get(), q);
+      CollectParamConsts(p.where.get(), q);
+    }
   }
 
   // ---- clauses ----
@@ -239,8 +279,9 @@ class Binder {
       if (prop.key == "name") {
         if (value->kind == BExpr::Kind::kConst) {
           b.candidates = value->value.kind() == Value::Kind::kString
-                             ? ResolveName(value->value.as_string())
+                             ? ResolveEntityName(reader_, value->value.as_string())
                              : std::vector<EntityId>();
+          b.name_param = value->param;
         } else {
           b.name_expr = std::move(value);
         }
@@ -331,27 +372,6 @@ class Binder {
     if (!hint.empty()) Fail(pos, "unknown relationship type '" + written + "'" + hint);
   }
 
-  // The alias index first; for a single word missing from it, person
-  // entities whose last name it is ("Rubio" -> "Marco Rubio").
-  std::vector<EntityId> ResolveName(const std::string& name) {
-    std::vector<EntityId> ids = reader_.FindByName(name);
-    if (ids.empty()) {
-      std::string norm = NormalizeName(name);
-      if (!norm.empty() && norm.find(' ') == std::string::npos) {
-        (void)reader_.ScanEntities([&](const Entity& e) {
-          if (e.type != EntityType::kPerson) return true;
-          std::string full = NormalizeName(e.name);
-          size_t sp = full.rfind(' ');
-          if (sp != std::string::npos && full.compare(sp + 1, std::string::npos, norm) == 0) ids.push_back(e.id);
-          return true;
-        });
-      }
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    return ids;
-  }
-
   // WHERE a.name = "X" (a bound by this clause, no {name:}): look X up in the
   // alias index so the planner can start there; the filter stays for exactness.
   void PushDownNameEquality(const BExpr& e, BClause* clause) {
@@ -378,6 +398,7 @@ class Binder {
           std::sort(ids.begin(), ids.end());
           node.candidates = std::move(ids);
           node.exact_name = true;
+          node.name_param = value->param;
         }
       }
     }
@@ -463,6 +484,7 @@ class Binder {
   std::optional<int64_t> ConstantCount(const ast::Expr* e, const char* what) {
     if (e == nullptr) return std::nullopt;
     BExprPtr b = BindExpr(*e, nullptr);
+    if (b->param >= 0) out_.rebindable = false;  // the count is copied out of the tree
     if (b->kind != BExpr::Kind::kConst || b->value.kind() != Value::Kind::kInt || b->value.as_int() < 0) {
       Fail(e->pos, std::string(what) + " takes a non-negative integer or a $parameter holding one");
     }
@@ -495,6 +517,7 @@ class Binder {
           if (name == e.name) {
             auto b = Make(BExpr::Kind::kConst, e.pos);
             b->value = value;
+            b->param = ParamIndex(name, value.kind());
             return b;
           }
         }
@@ -538,6 +561,9 @@ class Binder {
           constant = constant && b->args.back()->kind == BExpr::Kind::kConst;
         }
         if (constant) {  // fold: the executor then sees a plain value
+          for (const auto& a : b->args) {
+            if (a->param >= 0) out_.rebindable = false;
+          }
           auto c = Make(BExpr::Kind::kConst, e.pos);
           if (e.kind == ExprKind::kList) {
             Value::List l;
@@ -557,6 +583,7 @@ class Binder {
         b->op = e.op;
         b->args.push_back(BindExpr(*e.args[0], aggs));
         if ((e.op == Op::kNeg) && b->args[0]->kind == BExpr::Kind::kConst && b->args[0]->value.is_number()) {
+          if (b->args[0]->param >= 0) out_.rebindable = false;
           auto c = Make(BExpr::Kind::kConst, e.pos);
           const Value& v = b->args[0]->value;
           c->value = v.kind() == Value::Kind::kInt ? Value::Int(-v.as_int()) : Value::Float(-v.as_float());
@@ -571,6 +598,7 @@ class Binder {
         b->args.push_back(BindExpr(*e.args[1], aggs));
         if (e.op == Op::kRegex && b->args[1]->kind == BExpr::Kind::kConst &&
             b->args[1]->value.kind() == Value::Kind::kString) {
+          if (b->args[1]->param >= 0) out_.rebindable = false;
           b->regex = CompileRegex(b->args[1]->value.as_string(), e.args[1]->pos);
         }
         return b;
@@ -649,6 +677,54 @@ class Binder {
 };
 
 }  // namespace
+
+std::vector<EntityId> ResolveEntityName(store::Reader& reader, const std::string& name) {
+  std::vector<EntityId> ids = reader.FindByName(name);
+  if (ids.empty()) {
+    std::string norm = NormalizeName(name);
+    if (!norm.empty() && norm.find(' ') == std::string::npos) {
+      (void)reader.ScanEntities([&](const Entity& e) {
+        if (e.type != EntityType::kPerson) return true;
+        std::string full = NormalizeName(e.name);
+        size_t sp = full.rfind(' ');
+        if (sp != std::string::npos && full.compare(sp + 1, std::string::npos, norm) == 0) ids.push_back(e.id);
+        return true;
+      });
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+bool Rebind(BoundQuery* query, const Params& params, store::Reader& reader) {
+  if (!query->rebindable) return false;
+  // The value binding would read for parameter i: the first of its name.
+  auto find = [&](size_t i) -> const Value* {
+    for (const auto& [name, value] : params) {
+      if (name == query->params[i]) return &value;
+    }
+    return nullptr;
+  };
+  for (size_t i = 0; i < query->params.size(); ++i) {
+    const Value* v = find(i);
+    if (v == nullptr || v->kind() != query->param_kinds[i]) return false;
+  }
+  for (BExpr* e : query->param_consts) e->value = *find(static_cast<size_t>(e->param));
+  for (BNode* n : query->param_nodes) {
+    const Value& v = *find(static_cast<size_t>(n->name_param));
+    if (v.kind() != Value::Kind::kString) {
+      n->candidates = std::vector<EntityId>();
+    } else if (n->exact_name) {  // as PushDownNameEquality
+      std::vector<EntityId> ids = reader.FindByName(v.as_string());
+      std::sort(ids.begin(), ids.end());
+      n->candidates = std::move(ids);
+    } else {
+      n->candidates = ResolveEntityName(reader, v.as_string());
+    }
+  }
+  return true;
+}
 
 std::optional<Value> ConstantValue(const ast::Expr& e) {
   switch (e.kind) {

@@ -53,6 +53,7 @@ struct BExpr {
   ast::Op op = ast::Op::kNone;
   SourcePos pos;
   Value value;                         // kConst
+  int param = -1;                      // kConst from a $parameter: index into BoundQuery::params
   int slot = -1;                       // kSlot
   std::string name;                    // kProperty: key
   PropKey prop = PropKey::kOther;      // kProperty: the key, resolved
@@ -73,6 +74,7 @@ struct BNode {
   BExprPtr name_expr;                  // {name: expr} that is not constant
   std::vector<std::pair<std::string, BExprPtr>> properties;  // other equality filters
   bool exact_name = false;             // candidates came from WHERE a.name = ...
+  int name_param = -1;                 // the name was this $parameter (BoundQuery::params)
 };
 
 struct BRel {
@@ -130,6 +132,20 @@ struct BoundQuery {
   std::vector<std::string> slot_names;  // for messages
   std::vector<VarKind> slot_kinds;
   std::vector<std::string> columns;     // of the final RETURN
+
+  // The $parameters the bound form read, so that Rebind can give it new
+  // values: each name once, the kind of value it had, and where the values
+  // went (constants, and nodes whose candidates are that name's entities).
+  // The pointers point into this object, which must therefore not be copied
+  // (it cannot be) and stays valid when moved.
+  std::vector<std::string> params;
+  std::vector<Value::Kind> param_kinds;
+  std::vector<BExpr*> param_consts;
+  std::vector<BNode*> param_nodes;
+  // False when a $parameter's value did more than fill a constant or a node's
+  // name (folded into a list, map or negative number, a regular expression,
+  // SKIP or LIMIT): only binding again gives the right form for a new value.
+  bool rebindable = true;
 };
 
 struct BindOptions {
@@ -150,6 +166,22 @@ bool IsIsoDate(std::string_view s);
 
 std::variant<BoundQuery, QueryError> Bind(const ast::Query& query, const Params& params,
                                           store::Reader& reader, const BindOptions& options);
+
+// Gives a bound query new $parameter values in place, as if `query` had been
+// bound again with `params` against `reader`: the constants that came from
+// parameters take the new values and nodes named by a parameter get the
+// entities of the new name. Returns false, leaving `query` unchanged, when
+// that would not be the same as binding again: the query is not rebindable,
+// a parameter is missing or its new value is of another kind. The caller
+// must make sure that everything else binding read is unchanged (the same
+// store state and view, the same options) and plan again afterwards
+// (candidate counts and constants steer the planner).
+bool Rebind(BoundQuery* query, const Params& params, store::Reader& reader);
+
+// The entities a node pattern's {name: ...} finds: the alias index, and for
+// a single word missing from it, persons whose last name it is. Sorted,
+// unique.
+std::vector<EntityId> ResolveEntityName(store::Reader& reader, const std::string& name);
 
 // Node and relationship property names (for messages and docs).
 const std::vector<std::string>& NodeProperties();

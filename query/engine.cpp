@@ -1,5 +1,6 @@
 #include "query/engine.h"
 
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <mutex>
@@ -15,53 +16,107 @@ namespace kg::query {
 
 namespace {
 
-// Parsed queries by text, shared by every store and thread: a query the
-// shell or a program runs again (with new $parameters) skips the lexer and
-// parser, a tenth of a 1-hop. Only the AST is kept: binding resolves names
-// against the store and the parameters, so it runs on every call and a
-// cached query sees every write. Syntax errors are not kept.
-class ParseCache {
+// What a query text becomes after binding and planning against one store
+// state (see QueryCache).
+struct BoundEntry {
+  BoundQuery bound;
+  Plan plan;  // points into `bound`
+  store::StateToken state;
+  store::View view;
+  BindOptions options;
+};
+
+// One query text: its syntax tree, shared, and a bound form that one run at
+// a time borrows (null while borrowed or before the first run).
+struct CacheSlot {
+  std::shared_ptr<const ast::Query> ast;
+  std::mutex mu;
+  std::unique_ptr<BoundEntry> bound;
+
+  std::unique_ptr<BoundEntry> Take() {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::move(bound);
+  }
+  void Give(std::unique_ptr<BoundEntry> e) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!bound) bound = std::move(e);
+  }
+};
+
+// Queries by text, shared by every store and thread. A query the shell, a
+// script or a program runs again (usually with new $parameters) skips the
+// lexer and the parser, and, when the store has not changed since (the same
+// Store object at the same RocksDB sequence number) and the view and options
+// are the same, binding too: the bound form of the last run is given the
+// new parameter values (Rebind: constants, and the entities a {name: $p}
+// finds) and planned again. Any write to the store makes the next run bind
+// afresh. Syntax errors are not kept.
+class QueryCache {
  public:
-  std::variant<std::shared_ptr<const ast::Query>, QueryError> Get(std::string_view text) {
+  std::variant<std::shared_ptr<CacheSlot>, QueryError> Get(std::string_view text) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = map_.find(std::string(text));
+      auto it = map_.find(text);
       if (it != map_.end()) return it->second;
     }
     auto parsed = Parse(text);
     if (auto* err = std::get_if<QueryError>(&parsed)) return std::move(*err);
-    auto ast = std::make_shared<const ast::Query>(std::move(std::get<ast::Query>(parsed)));
+    auto slot = std::make_shared<CacheSlot>();
+    slot->ast = std::make_shared<const ast::Query>(std::move(std::get<ast::Query>(parsed)));
     std::lock_guard<std::mutex> lock(mu_);
     // Bounded: a program that builds query text instead of passing
-    // parameters would otherwise grow it forever; starting over is enough.
+    // parameters would otherwise grow it forever; starting over is enough
+    // (a run holding a slot keeps it alive).
     if (map_.size() >= kMaxEntries) map_.clear();
-    map_.emplace(std::string(text), ast);
-    return ast;
+    map_.emplace(std::string(text), slot);
+    return slot;
   }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   static constexpr size_t kMaxEntries = 256;
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const ast::Query>> map_;
+  std::unordered_map<std::string, std::shared_ptr<CacheSlot>, Hash, std::equal_to<>> map_;
 };
 
-ParseCache& TheParseCache() {
-  static ParseCache cache;
+std::atomic<uint64_t> g_reuses{0};
+
+QueryCache& TheQueryCache() {
+  static QueryCache cache;
   return cache;
 }
 
+// One run's query: the cache slot, the reader, and the bound form borrowed
+// from the slot (given back when the run ends, if it can be used again).
 struct Prepared {
-  std::shared_ptr<const ast::Query> ast;
+  std::shared_ptr<CacheSlot> slot;
   std::unique_ptr<store::Reader> reader;
-  BoundQuery bound;
-  Plan plan;
+  std::unique_ptr<BoundEntry> entry;
+
+  Prepared() = default;
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+  ~Prepared() {
+    reader.reset();  // before the entry is given to another run
+    if (slot && entry && entry->bound.rebindable) slot->Give(std::move(entry));
+  }
+  const BoundQuery& bound() const { return entry->bound; }
+  const Plan& plan() const { return entry->plan; }
 };
 
-// Lex, parse, resolve the view, bind and plan.
+bool SameView(const store::View& a, const store::View& b) {
+  return a.as_of == b.as_of && a.only_article == b.only_article;
+}
+
+// Lex, parse, resolve the view, bind and plan (or rebind and plan).
 Status Prepare(const store::Store& store, std::string_view text, const QueryOptions& options, Prepared* out) {
-  auto parsed = TheParseCache().Get(text);
-  if (auto* err = std::get_if<QueryError>(&parsed)) return ToStatus(text, *err);
-  out->ast = std::move(std::get<std::shared_ptr<const ast::Query>>(parsed));
+  auto cached = TheQueryCache().Get(text);
+  if (auto* err = std::get_if<QueryError>(&cached)) return ToStatus(text, *err);
+  out->slot = std::move(std::get<std::shared_ptr<CacheSlot>>(cached));
+  const ast::Query& ast = *out->slot->ast;
   store::View view = options.view;
   if (!options.as_of_date.empty()) {
     if (!IsIsoDate(options.as_of_date)) {
@@ -73,9 +128,9 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
     if (!seq.ok()) return seq.status();
     view.as_of = *seq;
   }
-  if (!out->ast->time.empty()) {
+  if (!ast.time.empty()) {
     auto latest = store.NewReader(options.view);
-    auto resolved = ResolveView(*out->ast, options.params, *latest, view);
+    auto resolved = ResolveView(ast, options.params, *latest, view);
     if (auto* err = std::get_if<QueryError>(&resolved)) return ToStatus(text, *err);
     view = std::get<store::View>(resolved);
   }
@@ -83,10 +138,24 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   BindOptions bo;
   bo.default_max_hops = options.default_max_hops;
   bo.max_hops_limit = options.max_hops_limit;
-  auto bound = Bind(*out->ast, options.params, *out->reader, bo);
+  std::unique_ptr<BoundEntry> e = out->slot->Take();
+  if (e && e->state == out->reader->state() && SameView(e->view, view) &&
+      e->options.default_max_hops == bo.default_max_hops && e->options.max_hops_limit == bo.max_hops_limit &&
+      Rebind(&e->bound, options.params, *out->reader)) {
+    e->plan = MakePlan(e->bound);
+    out->entry = std::move(e);
+    g_reuses.fetch_add(1, std::memory_order_relaxed);
+    return Status::Ok();
+  }
+  auto bound = Bind(ast, options.params, *out->reader, bo);
   if (auto* err = std::get_if<QueryError>(&bound)) return ToStatus(text, *err);
-  out->bound = std::move(std::get<BoundQuery>(bound));
-  out->plan = MakePlan(out->bound);
+  e = std::make_unique<BoundEntry>();
+  e->bound = std::move(std::get<BoundQuery>(bound));
+  e->plan = MakePlan(e->bound);
+  e->state = out->reader->state();
+  e->view = view;
+  e->options = bo;
+  out->entry = std::move(e);
   return Status::Ok();
 }
 
@@ -109,8 +178,8 @@ Status RunQuery(const store::Store& store, std::string_view text, const QueryOpt
   auto start = std::chrono::steady_clock::now();
   Prepared p;
   if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
-  if (on_columns) on_columns(p.bound.columns);
-  return Execute(p.bound, p.plan, *p.reader, MakeExecOptions(options, start), text, on_row);
+  if (on_columns) on_columns(p.bound().columns);
+  return Execute(p.bound(), p.plan(), *p.reader, MakeExecOptions(options, start), text, on_row);
 }
 
 namespace {
@@ -144,9 +213,9 @@ Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, con
   Prepared p;
   if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
   ResultSet rs;
-  rs.columns = p.bound.columns;
+  rs.columns = p.bound().columns;
   ExecOptions eo = MakeExecOptions(options, start);
-  Status s = Execute(p.bound, p.plan, *p.reader, eo, text, [&](std::vector<Value>& row) {
+  Status s = Execute(p.bound(), p.plan(), *p.reader, eo, text, [&](std::vector<Value>& row) {
     rs.rows.push_back(std::move(row));
     return true;
   });
@@ -164,8 +233,10 @@ Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, con
 Result<std::string> ExplainQuery(const store::Store& store, std::string_view text, const QueryOptions& options) {
   Prepared p;
   if (Status s = Prepare(store, text, options, &p); !s.ok()) return s;
-  return DescribePlan(p.bound, p.plan);
+  return DescribePlan(p.bound(), p.plan());
 }
+
+uint64_t BoundQueryReuses() { return g_reuses.load(std::memory_order_relaxed); }
 
 Status ParseParam(std::string_view arg, std::pair<std::string, Value>* out) {
   size_t eq = arg.find('=');

@@ -55,6 +55,11 @@ Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, con
 // The plan as text (one step per line), for tests and `kg query --explain`.
 Result<std::string> ExplainQuery(const store::Store& store, std::string_view text, const QueryOptions& options);
 
+// How many runs in this process reused the bound form of an earlier run of
+// the same text instead of binding (see the query cache in engine.cpp). For
+// tests and benchmarks.
+uint64_t BoundQueryReuses();
+
 // "name=value" from the command line. The value is read as a literal when it
 // is one (42, 2.5, true, null, "quoted", [1, 2], {k: 1}); otherwise it is the
 // raw string (so --param name=Marco Rubio works unquoted).

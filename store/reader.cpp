@@ -480,6 +480,8 @@ class ReaderImpl final : public Reader {
 
   ArticleSeq LastSeq() override { return as_of_; }
 
+  StateToken state() const override { return StateToken{impl_.instance, rocks_seq_}; }
+
  private:
   bool RetractedInView(ArticleSeq seq) const {
     auto it = state_->retractions.find(seq);

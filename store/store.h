@@ -158,6 +158,17 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// Names what a Reader reads, for caches of things derived from the store:
+// two readers have equal tokens only when they read the same Store object
+// (this process) at the same RocksDB sequence number, i.e. nothing was
+// written (commit, retraction, merge, alias, upgrade...) between them. The
+// View is not part of it.
+struct StateToken {
+  uint64_t store = 0;     // unique per Store object opened in this process
+  uint64_t sequence = 0;  // RocksDB's last sequence number the reader sees
+  bool operator==(const StateToken&) const = default;
+};
+
 // A consistent, read-only view of the graph at one snapshot and one View.
 // All callbacks return true to continue, false to stop the scan early.
 class Reader {
@@ -201,6 +212,8 @@ class Reader {
   virtual std::optional<ArticleSeq> FindArticle(std::string_view id) = 0;
   // The latest seq visible.
   virtual ArticleSeq LastSeq() = 0;
+  // Names the state this reader reads (see StateToken).
+  virtual StateToken state() const = 0;
 };
 
 }  // namespace kg::store

@@ -46,8 +46,14 @@ struct BoundedIter {
 class Store::Impl {
  public:
   ~Impl();
+  static uint64_t NextInstance() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1);
+  }
 
   std::string path;
+  // Unique per Impl in this process (Reader::state()); never 0.
+  const uint64_t instance = NextInstance();
   OpenMode mode = OpenMode::kReadWrite;
   std::string secondary_dir;   // kReadOnly: the secondary instance's own directory
   std::unique_ptr<rocksdb::DB> db;
