@@ -1,14 +1,30 @@
 #include "query/planner.h"
 
 #include <algorithm>
-#include <set>
 
 namespace kg::query {
 
 namespace {
 
-void CollectSlots(const BExpr& e, std::set<int>* out) {
-  if (e.kind == BExpr::Kind::kSlot) out->insert(e.slot);
+// A set of row slots as one flag per slot: planning asks whether a slot is
+// bound many times per query, and a std::set allocated a node per insert.
+class SlotSet {
+ public:
+  explicit SlotSet(size_t width = 0) : bits_(width, 0) {}
+  size_t count(int s) const { return s >= 0 && static_cast<size_t>(s) < bits_.size() && bits_[static_cast<size_t>(s)]; }
+  void insert(int s) {
+    if (s < 0) return;
+    if (static_cast<size_t>(s) >= bits_.size()) bits_.resize(static_cast<size_t>(s) + 1, 0);
+    bits_[static_cast<size_t>(s)] = 1;
+  }
+
+ private:
+  std::vector<char> bits_;
+};
+
+// The slots an expression reads (repeats allowed).
+void CollectSlots(const BExpr& e, std::vector<int>* out) {
+  if (e.kind == BExpr::Kind::kSlot) out->push_back(e.slot);
   for (const auto& a : e.args) {
     if (a) CollectSlots(*a, out);
   }
@@ -24,11 +40,11 @@ void SplitConjuncts(const BExpr& e, std::vector<const BExpr*>* out) {
 }
 
 // Lower is better.
-double NodeCost(const BNode& n, const std::set<int>& bound) {
+double NodeCost(const BNode& n, const SlotSet& bound) {
   if (bound.count(n.slot)) return 0;
   if (n.candidates) return 1 + static_cast<double>(n.candidates->size());
   if (n.name_expr) {
-    std::set<int> needs;
+    std::vector<int> needs;
     CollectSlots(*n.name_expr, &needs);
     bool ready = std::all_of(needs.begin(), needs.end(), [&](int s) { return bound.count(s) > 0; });
     if (ready) return 20;
@@ -39,10 +55,11 @@ double NodeCost(const BNode& n, const std::set<int>& bound) {
 
 class Planner {
  public:
-  explicit Planner(const BoundQuery& q) : q_(q) {}
+  explicit Planner(const BoundQuery& q) : q_(q), bound_(static_cast<size_t>(q.slot_count)) {}
 
   Plan Run() {
     Plan plan;
+    plan.matches.reserve(q_.clauses.size());
     for (const auto& c : q_.clauses) {
       MatchPlan mp;
       if (c.kind == ast::Clause::Kind::kMatch || c.kind == ast::Clause::Kind::kOptionalMatch) {
@@ -60,11 +77,12 @@ class Planner {
  private:
   struct PendingFilter {
     const BExpr* expr;
-    std::set<int> needs;
+    std::vector<int> needs;
   };
 
   MatchPlan PlanMatch(const BClause& c) {
     MatchPlan mp;
+    mp.steps.reserve(kTypicalSteps);
     steps_ = &mp.steps;
     filters_.clear();
     if (c.where) {
@@ -226,8 +244,9 @@ class Planner {
     }
   }
 
+  static constexpr size_t kTypicalSteps = 8;  // a 2-hop with two filters: one allocation
   const BoundQuery& q_;
-  std::set<int> bound_;
+  SlotSet bound_;
   std::vector<Step>* steps_ = nullptr;
   std::vector<PendingFilter> filters_;
 };
