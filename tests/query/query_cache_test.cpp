@@ -3,6 +3,7 @@
 // return exactly what binding afresh returns; a write to the store (a new
 // article, an alias), another view or other options bind afresh.
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -41,7 +42,7 @@ std::vector<std::string> Render(const kg::store::Store& store, const std::string
 // key, one never seen before.
 std::vector<std::string> Fresh(const kg::store::Store& store, const std::string& q,
                                const kg::query::QueryOptions& opt) {
-  static int n = 0;
+  static int n = 0;  // main thread only
   return Render(store, q + " /* fresh " + std::to_string(++n) + " */", opt);
 }
 
@@ -217,4 +218,36 @@ TEST_CASE("a reused bound query is bound afresh after any write to the store", "
   REQUIRE(opened2.ok());
   auto other = std::move(opened2).value();
   CHECK(Render(*other, q, With({{"a", S("MJ")}})) == std::vector<std::string>{"b.name | "});
+}
+
+// One run at a time borrows a text's bound form; runs of the same text on
+// other threads at the same moment bind their own. Every thread must get
+// the rows of its own parameters.
+TEST_CASE("threads running one query text with different parameters get their own rows", "[query]") {
+  kg::test::TempDir dir;
+  auto opened = kg::store::Store::Open(dir.str(), kg::store::OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  REQUIRE(kg::test::BuildFixtureGraph(*store).ok());
+  const std::string q = "MATCH (a {name: $a})-[r]-(b) WHERE r.confidence >= $c RETURN type(r), b.name ORDER BY b.name";
+  const std::vector<kg::query::Params> params = {
+      {{"a", S("Marco Rubio")}, {"c", Value::Float(0.0)}},
+      {{"a", S("Zelensky")}, {"c", Value::Float(0.0)}},
+      {{"a", S("Russia")}, {"c", Value::Float(0.7)}},
+      {{"a", S("NATO")}, {"c", Value::Float(0.0)}},
+  };
+  std::vector<std::vector<std::string>> expected;
+  for (const auto& p : params) expected.push_back(Fresh(*store, q, With(p)));
+  std::vector<int> mismatches(params.size(), 0);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < params.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const size_t k = (t + static_cast<size_t>(i)) % params.size();
+        if (Render(*store, q, With(params[k])) != expected[k]) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < params.size(); ++t) CHECK(mismatches[t] == 0);
 }
