@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "extract/nlp/huge_pages.h"
+
 namespace kg::nlp {
 
 template <typename V>
@@ -51,7 +53,7 @@ class FlatMap64 {
     uint64_t key = 0;  // 0 = empty
     V value{};
   };
-  std::vector<Slot> slots_{Slot{}};  // one empty slot: Find on a default map finds nothing
+  HugeVector<Slot> slots_{Slot{}};  // in huge pages (huge_pages.h); one empty slot: Find on a default map finds nothing
   size_t mask_ = 0;
   bool has_zero_ = false;
   V zero_{};
