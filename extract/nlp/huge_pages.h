@@ -16,7 +16,10 @@
 // chunk and returns a chunk to the system when its last block is freed, so it
 // holds what the loaded models hold (nothing grows with the input). It is
 // meant for tables built once (a model load) and freed together; blocks
-// freed one by one leave their space unused until the whole chunk is free.
+// freed one by one leave their space unused until the whole chunk is free
+// (so a long-lived block, such as a thread's parse caches, can keep one
+// chunk of an unloaded model's space: bounded by the live blocks, not the
+// input).
 // Thread-safe. Where madvise is missing or refuses, the memory works the same
 // in small pages.
 #pragma once
