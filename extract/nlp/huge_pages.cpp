@@ -15,6 +15,20 @@ namespace {
 
 constexpr size_t kAlign = 64;
 
+// Under AddressSanitizer every block comes from operator new, so that reads
+// past a table's end are still caught (inside a pool chunk they would not be).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPlainAllocations = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kPlainAllocations = true;
+#else
+constexpr bool kPlainAllocations = false;
+#endif
+#else
+constexpr bool kPlainAllocations = false;
+#endif
+
 // A 2 MiB-aligned range of `bytes` (a multiple of 2 MiB), marked for huge
 // pages. On Linux it is mapped fresh: memory the malloc heap has touched
 // before would keep its 4 KiB pages after madvise (until khugepaged merges
@@ -120,7 +134,7 @@ Pool& ThePool() {
 }  // namespace
 
 void* AllocateHuge(size_t bytes) {
-  if (bytes < kHugePoolMin) return ::operator new(bytes, std::align_val_t{kAlign});
+  if (kPlainAllocations || bytes < kHugePoolMin) return ::operator new(bytes, std::align_val_t{kAlign});
   if (bytes < kHugePageBytes) return ThePool().Allocate(bytes);
   if (bytes > SIZE_MAX - kHugePageBytes) throw std::bad_alloc();
   return HugeRange(RoundToHuge(bytes));
@@ -128,11 +142,13 @@ void* AllocateHuge(size_t bytes) {
 
 void FreeHuge(void* p, size_t bytes) {
   if (p == nullptr) return;
-  if (bytes < kHugePoolMin) ::operator delete(p, std::align_val_t{kAlign});
+  if (kPlainAllocations || bytes < kHugePoolMin) ::operator delete(p, std::align_val_t{kAlign});
   else if (bytes < kHugePageBytes) ThePool().Free(p, bytes);
   else FreeRange(p, RoundToHuge(bytes));
 }
 
 HugePoolStats HugePoolStatsNow() { return ThePool().Stats(); }
+
+bool HugePagesInUse() { return !kPlainAllocations; }
 
 }  // namespace kg::nlp

@@ -21,7 +21,8 @@
 // chunk of an unloaded model's space: bounded by the live blocks, not the
 // input).
 // Thread-safe. Where madvise is missing or refuses, the memory works the same
-// in small pages.
+// in small pages. Under AddressSanitizer (the fuzz build) every block comes
+// from operator new instead, so that out-of-bounds reads are still caught.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,9 @@ inline constexpr size_t kHugePoolMin = 4096;
 // std::bad_alloc. Free with FreeHuge and the same `bytes`.
 void* AllocateHuge(size_t bytes);
 void FreeHuge(void* p, size_t bytes);
+
+// False under AddressSanitizer, where every block comes from operator new.
+bool HugePagesInUse();
 
 // Pool statistics, for tests: chunks held and blocks live in them.
 struct HugePoolStats {
