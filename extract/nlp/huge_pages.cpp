@@ -43,7 +43,8 @@ void* HugeRange(size_t bytes) {
   const uintptr_t aligned = (start + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
   if (aligned > start) munmap(m, aligned - start);
   const uintptr_t end = start + bytes + kHugePageBytes;
-  if (end > aligned + bytes) munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
+  if (end > aligned + bytes)
+    munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
   void* p = reinterpret_cast<void*>(aligned);
   madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure only costs speed
   return p;
@@ -63,7 +64,9 @@ void FreeRange(void* p, size_t bytes) {
 #endif
 }
 
-size_t RoundToHuge(size_t bytes) { return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes; }
+size_t RoundToHuge(size_t bytes) {
+  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+}
 
 // Chunks of one huge page, each with a bump pointer and a count of live
 // blocks. The chunk of a block is its address rounded down to 2 MiB.
@@ -134,7 +137,8 @@ Pool& ThePool() {
 }  // namespace
 
 void* AllocateHuge(size_t bytes) {
-  if (kPlainAllocations || bytes < kHugePoolMin) return ::operator new(bytes, std::align_val_t{kAlign});
+  if (kPlainAllocations || bytes < kHugePoolMin)
+    return ::operator new (bytes, std::align_val_t{kAlign});
   if (bytes < kHugePageBytes) return ThePool().Allocate(bytes);
   if (bytes > SIZE_MAX - kHugePageBytes) throw std::bad_alloc();
   return HugeRange(RoundToHuge(bytes));
@@ -142,9 +146,12 @@ void* AllocateHuge(size_t bytes) {
 
 void FreeHuge(void* p, size_t bytes) {
   if (p == nullptr) return;
-  if (kPlainAllocations || bytes < kHugePoolMin) ::operator delete(p, std::align_val_t{kAlign});
-  else if (bytes < kHugePageBytes) ThePool().Free(p, bytes);
-  else FreeRange(p, RoundToHuge(bytes));
+  if (kPlainAllocations || bytes < kHugePoolMin)
+    ::operator delete (p, std::align_val_t{kAlign});
+  else if (bytes < kHugePageBytes)
+    ThePool().Free(p, bytes);
+  else
+    FreeRange(p, RoundToHuge(bytes));
 }
 
 HugePoolStats HugePoolStatsNow() { return ThePool().Stats(); }

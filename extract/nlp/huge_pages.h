@@ -58,7 +58,9 @@ struct HugePageAllocator {
   T* allocate(size_t n) { return static_cast<T*>(AllocateHuge(n * sizeof(T))); }
   void deallocate(T* p, size_t n) { FreeHuge(p, n * sizeof(T)); }
   template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
+  bool operator==(const HugePageAllocator<U>&) const {
+    return true;
+  }
 };
 template <typename T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
