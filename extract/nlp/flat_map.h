@@ -3,12 +3,16 @@
 // 16-byte slots in one array, where std::unordered_map reads a bucket array
 // and then a heap node (two cache misses for tables that do not stay in the
 // caches). The keys are hashes already (Mix64 outputs), so their low bits
-// pick the slot. Thread-safe for reads.
+// pick the slot. The array is in huge pages (huge_pages.h): the tagger's
+// and lemmatizer's dictionaries are read at random for every token.
+// Thread-safe for reads.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "extract/nlp/huge_pages.h"
 
 namespace kg::nlp {
 
@@ -51,7 +55,7 @@ class FlatMap64 {
     uint64_t key = 0;  // 0 = empty
     V value{};
   };
-  std::vector<Slot> slots_{Slot{}};  // one empty slot: Find on a default map finds nothing
+  HugeVector<Slot> slots_{Slot{}};  // one empty slot: Find on a default map finds nothing
   size_t mask_ = 0;
   bool has_zero_ = false;
   V zero_{};

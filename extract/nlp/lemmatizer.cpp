@@ -41,9 +41,10 @@ bool LoadMap(ModelReader& r, std::unordered_map<uint64_t, uint32_t>* m, size_t l
 
 std::string Lemmatizer::Lemma(const std::string& form, const std::string& xpos) const {
   const uint64_t hx = HashStr(xpos);
-  if (const uint32_t* s = exact_index_.Find(Feat(kExact, HashStr(form), hx))) return strings_[*s];
+  if (const uint32_t* s = exact_index_.Find(Feat(kExact, HashStr(form), hx))) return std::string(String(*s));
   const std::string low = Lower(form);
-  if (const uint32_t* s = exact_index_.Find(Feat(kExactLower, HashStr(low), hx))) return strings_[*s];
+  if (const uint32_t* s = exact_index_.Find(Feat(kExactLower, HashStr(low), hx)))
+    return std::string(String(*s));
   for (int k = kMaxSuffix; k >= 0; --k) {
     const std::string_view suf = SuffixCp(low, k);
     if (k > 0 && static_cast<int>(suf.size()) < k) continue;
@@ -52,7 +53,9 @@ std::string Lemmatizer::Lemma(const std::string& form, const std::string& xpos) 
     const Rule& rule = rule_list_[*r];
     const std::string& base = rule.lower ? low : form;
     if (rule.strip >= base.size()) break;
-    return base.substr(0, base.size() - rule.strip) + strings_[rule.append];
+    std::string lemma(base, 0, base.size() - rule.strip);
+    lemma += String(rule.append);
+    return lemma;
   }
   return form;
 }
@@ -92,6 +95,16 @@ bool Lemmatizer::Load(ModelReader& r) {
 void Lemmatizer::BuildIndex() {
   exact_index_ = FlatMap64<uint32_t>(exact_);
   rules_index_ = FlatMap64<uint32_t>(rules_);
+  size_t total = 0;
+  for (const std::string& x : strings_) total += x.size();
+  chars_.clear();
+  chars_.reserve(total);
+  starts_.assign(1, 0);
+  starts_.reserve(strings_.size() + 1);
+  for (const std::string& x : strings_) {
+    chars_.insert(chars_.end(), x.begin(), x.end());
+    starts_.push_back(static_cast<uint32_t>(chars_.size()));
+  }
 }
 
 std::unique_ptr<Lemmatizer> Lemmatizer::Train(const std::vector<const Sentence*>& train,

@@ -6,11 +6,13 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "extract/nlp/document.h"
 #include "extract/nlp/flat_map.h"
+#include "extract/nlp/huge_pages.h"
 #include "extract/nlp/model_io.h"
 
 namespace kg::nlp {
@@ -38,9 +40,16 @@ class Lemmatizer {
   std::unordered_map<uint64_t, uint32_t> exact_;  // Feat(form, xpos) -> lemma string
   std::unordered_map<uint64_t, uint32_t> rules_;  // Feat(xpos, suffix) -> rule index
   std::vector<Rule> rule_list_;
-  // Lookup copies of exact_ and rules_ for Lemma (built by Load and Train).
+  // Lookup copies of exact_, rules_ and strings_ for Lemma (built by Load and
+  // Train), in huge pages (huge_pages.h): string i is
+  // chars_[starts_[i], starts_[i + 1]).
   void BuildIndex();
+  std::string_view String(uint32_t i) const {
+    return std::string_view(chars_.data() + starts_[i], starts_[i + 1] - starts_[i]);
+  }
   FlatMap64<uint32_t> exact_index_, rules_index_;
+  HugeVector<char> chars_;
+  HugeVector<uint32_t> starts_;
 };
 
 }  // namespace kg::nlp

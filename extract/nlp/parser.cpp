@@ -113,8 +113,8 @@ struct ParseCaches {
     float log_z;  // log of the label softmax's normalizer, relative to the chosen label
   };
   LinearModel::Cache actions{14}, labels{13};
-  std::vector<ActionEntry> action_vectors = std::vector<ActionEntry>(kVectorSlots);
-  std::vector<LabelEntry> label_vectors = std::vector<LabelEntry>(kVectorSlots);
+  HugeVector<ActionEntry> action_vectors = HugeVector<ActionEntry>(kVectorSlots);
+  HugeVector<LabelEntry> label_vectors = HugeVector<LabelEntry>(kVectorSlots);
   uint64_t generation = 0;  // one per parsed sentence: keys never match across sentences
 };
 

@@ -138,6 +138,13 @@ bool LinearModel::Build(int num_classes, std::vector<float> codebook, std::vecto
   entries_.reserve(spill_entries);
   uint32_t pos = 0;
   const size_t stride = (static_cast<size_t>(num_classes) + 3) & ~size_t{3};
+  // Room for every row at once: the huge-page pool does not reuse the
+  // blocks a growing vector leaves behind until the whole chunk is free.
+  if (num_classes < static_cast<int>(kRowCount)) {
+    size_t max_rows = 0;
+    for (size_t i : spill) max_rows += s_counts_[i] >= kRowMinEntries;
+    rows_.reserve(std::min(max_rows * stride, (size_t{kBeginMask} + 1) * 4));
+  }
   std::vector<uint8_t> seen;
   for (size_t i : spill) {
     size_t slot = Home(s_keys_[i]);

@@ -13,53 +13,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <algorithm>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
+#include "extract/nlp/huge_pages.h"
 #include "extract/nlp/model_io.h"
 
 namespace kg::nlp {
-
-// Allocator for the weight tables: blocks are aligned to cache lines (64
-// bytes); those of 2 MiB and more to 2 MiB and, on Linux, marked for
-// transparent huge pages. Random lookups
-// over a table of tens of MB otherwise miss the TLB on almost every feature
-// (4 KiB pages); with 2 MiB pages the page walks disappear.
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <typename U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding is implicit
-  static constexpr size_t kHuge = size_t{2} << 20;
-  T* allocate(size_t n) {
-    const size_t bytes = n * sizeof(T);
-    if (bytes < kHuge) return static_cast<T*>(::operator new(bytes, std::align_val_t{64}));
-    const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, rounded);
-    if (p == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure only costs speed
-#endif
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t n) {
-    if (n * sizeof(T) < kHuge) ::operator delete(p, std::align_val_t{64});
-    else std::free(p);
-  }
-  template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
-};
-template <typename T>
-using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 class LinearModel {
  public:
@@ -90,7 +53,7 @@ class LinearModel {
 
    private:
     friend class LinearModel;
-    std::vector<uint64_t> slots_;  // fingerprint << 32 | payload; 0 = empty
+    HugeVector<uint64_t> slots_;  // fingerprint << 32 | payload; 0 = empty
     size_t mask_;
     uint64_t owner_ = 0;  // id_ of the model whose lookups it holds
   };

@@ -214,19 +214,6 @@ TEST_CASE("perceptron: a 2-class model writes only its 2 scores", "[nlp][model]"
   CHECK(after == guard);
 }
 
-TEST_CASE("perceptron: the huge-page allocator gives 2 MiB-aligned big tables that hold their values",
-          "[nlp][model]") {
-  HugeVector<uint64_t> big(size_t{3} << 18);  // 6 MiB
-  CHECK(reinterpret_cast<uintptr_t>(big.data()) % (size_t{2} << 20) == 0);
-  for (size_t i = 0; i < big.size(); ++i) big[i] = i * 7;
-  HugeVector<uint64_t> copy = big;
-  copy.resize(copy.size() + 1, 5);
-  CHECK(copy[12345] == 12345 * 7);
-  CHECK(copy.back() == 5);
-  HugeVector<uint32_t> small(10, 3);  // below 2 MiB: the ordinary allocator
-  CHECK(small[9] == 3);
-}
-
 TEST_CASE("perceptron: many-class models keep every class's weight and the exact path agrees",
           "[nlp][model]") {
   // 40 classes, each feature with several classes: entries, spans and codes.
