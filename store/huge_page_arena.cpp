@@ -1,18 +1,16 @@
 #include "store/huge_page_arena.h"
 
+#include "graph/huge_pages.h"
+
 #include <bit>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace kg::store {
 namespace {
 
-constexpr size_t kHuge = size_t{2} << 20;
 // Every block starts with this header; the caller's pointer is 16 bytes in,
 // so it keeps malloc's 16-byte alignment (class sizes are multiples of 64).
 struct Header {
@@ -22,15 +20,6 @@ struct Header {
 };
 static_assert(sizeof(Header) == 16);
 constexpr uint32_t kMagic = 0x6b674841;  // "kgHA"
-
-void AdviseHuge(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure only costs speed
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
 
 }  // namespace
 
@@ -51,45 +40,26 @@ size_t HugePageArena::ClassBytes(int cls) {
 }
 
 HugePageArena::~HugePageArena() {
-#if defined(__linux__)
-  for (void* c : chunks_) munmap(c, kChunkBytes);
-#else
-  for (void* c : chunks_) std::free(c);
-#endif
+  for (void* c : chunks_) UnmapHugeRange(c, kChunkBytes);
 }
 
 void* HugePageArena::NewChunkLocked() {
-#if defined(__linux__)
-  // Over-map by one huge page and trim, so the chunk is 2 MiB-aligned and
-  // the kernel can back it with whole huge pages.
-  const size_t span = kChunkBytes + kHuge;
-  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (raw == MAP_FAILED) return nullptr;
-  const auto base = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (base + kHuge - 1) & ~(kHuge - 1);
-  if (aligned > base) munmap(raw, aligned - base);
-  const uintptr_t end = base + span;
-  if (end > aligned + kChunkBytes) munmap(reinterpret_cast<void*>(aligned + kChunkBytes), end - (aligned + kChunkBytes));
-  void* chunk = reinterpret_cast<void*>(aligned);
-#else
-  void* chunk = std::aligned_alloc(kHuge, kChunkBytes);
-  if (chunk == nullptr) return nullptr;
-#endif
-  AdviseHuge(chunk, kChunkBytes);
-  chunks_.push_back(chunk);
+  void* chunk = MapHugeRange(kChunkBytes);  // graph/huge_pages.h
+  if (chunk != nullptr) chunks_.push_back(chunk);
   return chunk;
 }
 
 void* HugePageArena::Allocate(size_t bytes) {
+  if (bytes > SIZE_MAX - sizeof(Header) - kHugePageBytes) return nullptr;  // no size wraps around
   const size_t total = bytes + sizeof(Header);
   if (total > kMaxClassBytes) {
-    // A large block on its own: huge-page aligned and advised from 2 MiB.
+    // A large block on its own: from 2 MiB a fresh huge-page range (memory
+    // malloc has touched before would keep its small pages).
     void* raw = nullptr;
     size_t alloc = total;
-    if (total >= kHuge) {
-      alloc = (total + kHuge - 1) / kHuge * kHuge;
-      raw = std::aligned_alloc(kHuge, alloc);
-      if (raw != nullptr) AdviseHuge(raw, alloc);
+    if (total >= kHugePageBytes) {
+      alloc = RoundToHugePages(total);
+      raw = MapHugeRange(alloc);
     } else {
       raw = std::malloc(total);
     }
@@ -133,7 +103,8 @@ void HugePageArena::Deallocate(void* p) {
   --live_blocks_;
   if (h->cls < 0) {
     large_bytes_ -= h->size;
-    std::free(h);
+    if (h->size >= kHugePageBytes) UnmapHugeRange(h, h->size);
+    else std::free(h);
     return;
   }
   const int cls = h->cls;  // read before the free-list link overwrites it

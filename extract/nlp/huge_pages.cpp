@@ -5,10 +5,6 @@
 #include <mutex>
 #include <new>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace kg::nlp {
 
 namespace {
@@ -29,43 +25,12 @@ constexpr bool kPlainAllocations = false;
 constexpr bool kPlainAllocations = false;
 #endif
 
-// A 2 MiB-aligned range of `bytes` (a multiple of 2 MiB), marked for huge
-// pages. On Linux it is mapped fresh: memory the malloc heap has touched
-// before would keep its 4 KiB pages after madvise (until khugepaged merges
-// them, if ever); fresh memory gets a huge page at its first touch.
+// A 2 MiB-aligned range of `bytes` (a multiple of 2 MiB), fresh and marked
+// for huge pages (graph/huge_pages.h).
 void* HugeRange(size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  void* m = mmap(nullptr, bytes + kHugePageBytes, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m == MAP_FAILED) throw std::bad_alloc();
-  // Keep the 2 MiB-aligned `bytes` inside the mapping, unmap the rest.
-  const auto start = reinterpret_cast<uintptr_t>(m);
-  const uintptr_t aligned = (start + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-  if (aligned > start) munmap(m, aligned - start);
-  const uintptr_t end = start + bytes + kHugePageBytes;
-  if (end > aligned + bytes)
-    munmap(reinterpret_cast<void*>(aligned + bytes), end - aligned - bytes);
-  void* p = reinterpret_cast<void*>(aligned);
-  madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure only costs speed
-  return p;
-#else
-  void* p = std::aligned_alloc(kHugePageBytes, bytes);
+  void* p = MapHugeRange(bytes);
   if (p == nullptr) throw std::bad_alloc();
   return p;
-#endif
-}
-
-void FreeRange(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  munmap(p, bytes);
-#else
-  (void)bytes;
-  std::free(p);
-#endif
-}
-
-size_t RoundToHuge(size_t bytes) {
-  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
 }
 
 // Chunks of one huge page, each with a bump pointer and a count of live
@@ -95,7 +60,7 @@ class Pool {
       // right after it was allocated); other space waits for the whole chunk.
       if (static_cast<char*>(p) + bytes == c.base + c.used) c.used -= bytes;
       if (--c.live == 0) {
-        FreeRange(c.base, kHugePageBytes);
+        UnmapHugeRange(c.base, kHugePageBytes);
         chunks_[i] = chunks_.back();
         chunks_.pop_back();
       }
@@ -141,7 +106,7 @@ void* AllocateHuge(size_t bytes) {
     return ::operator new (bytes, std::align_val_t{kAlign});
   if (bytes < kHugePageBytes) return ThePool().Allocate(bytes);
   if (bytes > SIZE_MAX - kHugePageBytes) throw std::bad_alloc();
-  return HugeRange(RoundToHuge(bytes));
+  return HugeRange(RoundToHugePages(bytes));
 }
 
 void FreeHuge(void* p, size_t bytes) {
@@ -151,7 +116,7 @@ void FreeHuge(void* p, size_t bytes) {
   else if (bytes < kHugePageBytes)
     ThePool().Free(p, bytes);
   else
-    FreeRange(p, RoundToHuge(bytes));
+    UnmapHugeRange(p, RoundToHugePages(bytes));
 }
 
 HugePoolStats HugePoolStatsNow() { return ThePool().Stats(); }

@@ -28,9 +28,11 @@
 #include <cstddef>
 #include <vector>
 
+#include "graph/huge_pages.h"
+
 namespace kg::nlp {
 
-inline constexpr size_t kHugePageBytes = size_t{2} << 20;
+using kg::kHugePageBytes;
 inline constexpr size_t kHugePoolMin = 4096;
 
 // `bytes` of memory, 64-byte aligned (2 MiB-aligned from 2 MiB on); throws
