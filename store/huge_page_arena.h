@@ -17,7 +17,8 @@
 // class, so memory is never returned to the system: the arena's footprint is
 // the peak of what was live per class (the block cache's capacity bounds
 // what is live). Blocks over 1 MiB (a large file's index or filter) are
-// allocated one by one and freed at once.
+// allocated one by one (from 2 MiB as a fresh huge-page range,
+// graph/huge_pages.h) and freed at once.
 //
 // Thread-safe (one mutex; RocksDB may free a block from any thread).
 // Pointers are 16-byte aligned. Chunks live until the arena is destroyed,
