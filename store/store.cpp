@@ -640,16 +640,17 @@ Status CompactAll(Store::Impl& impl) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
-  return OpenImpl(path, mode, /*upgrade=*/false);
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode, const OpenOptions& options) {
+  return OpenImpl(path, mode, /*upgrade=*/false, options);
 }
 
 Status Store::Upgrade(const std::string& path) {
-  auto opened = OpenImpl(path, OpenMode::kReadWrite, /*upgrade=*/true);
+  auto opened = OpenImpl(path, OpenMode::kReadWrite, /*upgrade=*/true, OpenOptions());
   return opened.ok() ? Status::Ok() : opened.status();
 }
 
-Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode mode, bool upgrade) {
+Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode mode, bool upgrade,
+                                               const OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->mode = mode;
@@ -658,7 +659,7 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   // Table files are read through mmap (see MakeCfOptions): no system call
   // per block read. Files are immutable once written; RocksDB checks every
   // read against the file's size, and checksums as before.
-  dbo.allow_mmap_reads = true;
+  dbo.allow_mmap_reads = options.mmap_reads;
   std::vector<std::string> existing;
   const bool exists = rocksdb::DB::ListColumnFamilies(dbo, path, &existing).ok();
   if (!exists) {

@@ -112,9 +112,17 @@ struct StoreStats {
 
 class Reader;
 
+struct OpenOptions {
+  // Read table files through mmap (the default; store/DESIGN.md "Table
+  // options"), or with pread into the block cache: for comparisons, and for
+  // file systems where mapping files is a problem.
+  bool mmap_reads = true;
+};
+
 class Store {
  public:
-  static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode,
+                                             const OpenOptions& options = OpenOptions());
   // Converts a schema-2 database in place to the current schema (Open
   // refuses version 2 and says to run this), then compacts every column
   // family into one bottom-level run with this kg's table options (also a
@@ -153,7 +161,8 @@ class Store {
 
   class Impl;
  private:
-  static Result<std::unique_ptr<Store>> OpenImpl(const std::string& path, OpenMode mode, bool upgrade);
+  static Result<std::unique_ptr<Store>> OpenImpl(const std::string& path, OpenMode mode, bool upgrade,
+                                                 const OpenOptions& options);
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

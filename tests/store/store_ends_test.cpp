@@ -314,6 +314,15 @@ TEST_CASE("an open store reads its table files through mmap in both open modes")
     CHECK(mapped_tables() > 0);
   }
   CHECK(mapped_tables() == 0);  // unmapped when the stores close
+  kg::store::OpenOptions pread;
+  pread.mmap_reads = false;
+  for (OpenMode mode : {OpenMode::kReadWrite, OpenMode::kReadOnly}) {
+    auto opened = Store::Open(path, mode, pread);
+    REQUIRE(opened.ok());
+    auto store = std::move(opened).value();
+    CHECK(ObjectNameOf(*store, "MIT", "hire") == "Jordan");
+    CHECK(mapped_tables() == 0);
+  }
 }
 
 TEST_CASE("scanned facts equal their records in every view", "[store]") {
