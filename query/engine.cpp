@@ -21,6 +21,7 @@ namespace {
 struct BoundEntry {
   BoundQuery bound;
   Plan plan;  // points into `bound`
+  PlanKey plan_key;  // what `plan` was made from (PlanKeyOf)
   store::StateToken state;
   store::View view;
   BindOptions options;
@@ -83,6 +84,7 @@ class QueryCache {
 };
 
 std::atomic<uint64_t> g_reuses{0};
+std::atomic<uint64_t> g_plan_reuses{0};
 
 QueryCache& TheQueryCache() {
   static QueryCache cache;
@@ -142,7 +144,15 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   if (e && e->state == out->reader->state() && SameView(e->view, view) &&
       e->options.default_max_hops == bo.default_max_hops && e->options.max_hops_limit == bo.max_hops_limit &&
       Rebind(&e->bound, options.params, *out->reader)) {
-    e->plan = MakePlan(e->bound);
+    // Planning again gives the same plan when nothing it reads changed
+    // (usually a new name with as many entities as the last).
+    PlanKey key = PlanKeyOf(e->bound);
+    if (!(key == e->plan_key)) {
+      e->plan = MakePlan(e->bound);
+      e->plan_key = std::move(key);
+    } else {
+      g_plan_reuses.fetch_add(1, std::memory_order_relaxed);
+    }
     out->entry = std::move(e);
     g_reuses.fetch_add(1, std::memory_order_relaxed);
     return Status::Ok();
@@ -152,6 +162,7 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   e = std::make_unique<BoundEntry>();
   e->bound = std::move(std::get<BoundQuery>(bound));
   e->plan = MakePlan(e->bound);
+  e->plan_key = PlanKeyOf(e->bound);
   e->state = out->reader->state();
   e->view = view;
   e->options = bo;
@@ -237,6 +248,7 @@ Result<std::string> ExplainQuery(const store::Store& store, std::string_view tex
 }
 
 uint64_t BoundQueryReuses() { return g_reuses.load(std::memory_order_relaxed); }
+uint64_t PlanReuses() { return g_plan_reuses.load(std::memory_order_relaxed); }
 
 Status ParseParam(std::string_view arg, std::pair<std::string, Value>* out) {
   size_t eq = arg.find('=');
