@@ -39,6 +39,9 @@ class Ctx {
   // length of one scan callback instead of owning a copy (see
   // BorrowableRelSlots). Indexed by slot.
   std::vector<char> borrowable;
+  // Whether scans fill each fact's surface words (see ReadsSurface).
+  bool surface = true;
+
   bool Borrowable(int slot) const {
     return slot >= 0 && static_cast<size_t>(slot) < borrowable.size() && borrowable[static_cast<size_t>(slot)] != 0;
   }
@@ -656,6 +659,63 @@ std::vector<char> BorrowableRelSlots(const BoundQuery& q) {
   return out;
 }
 
+bool ReadsSurfaceKey(const BExpr& e) {
+  if (e.kind == BExpr::Kind::kProperty && (e.prop == PropKey::kText || e.prop == PropKey::kSurface)) return true;
+  for (const auto& a : e.args) {
+    if (a && ReadsSurfaceKey(*a)) return true;
+  }
+  return false;
+}
+
+// Whether anything the query computes may read a scanned fact's surface
+// words: an expression reading `.text` / `.surface` (of anything), a
+// relationship property map with those keys, or a relationship that leaves
+// the row whole (returned, collected, on a path, in a group: the slots that
+// are not borrowable, and every list-of-relationships or path slot). When
+// none does, the scans leave Fact::surface empty (store::TriplePattern::surface):
+// the other uses of a relationship (type(), id(), evidence(r), r.articles,
+// the other properties) read only its other fields.
+bool ReadsSurface(const BoundQuery& q, const std::vector<char>& borrowable) {
+  for (size_t s = 0; s < q.slot_kinds.size(); ++s) {
+    const VarKind k = q.slot_kinds[s];
+    if (k == VarKind::kRelList || k == VarKind::kPath) return true;
+    if (k == VarKind::kRel && (s >= borrowable.size() || borrowable[s] == 0)) return true;
+  }
+  auto reads = [](const BExprPtr& e) { return e && ReadsSurfaceKey(*e); };
+  auto surface_key = [](const std::string& key) {
+    const PropKey k = PropKeyOf(key);
+    return k == PropKey::kText || k == PropKey::kSurface;
+  };
+  for (const BClause& c : q.clauses) {
+    for (const BPart& part : c.parts) {
+      for (const BNode& node : part.nodes) {
+        if (reads(node.name_expr)) return true;
+        for (const auto& [key, e] : node.properties) {
+          if (reads(e)) return true;
+        }
+      }
+      for (const BRel& rel : part.rels) {
+        for (const auto& [key, e] : rel.properties) {
+          if (surface_key(key) || reads(e)) return true;
+        }
+      }
+    }
+    if (reads(c.where) || reads(c.unwind)) return true;
+    const BProjection& p = c.projection;
+    for (const auto& e : p.items) {
+      if (reads(e)) return true;
+    }
+    for (const auto& [e, desc] : p.order_by) {
+      if (reads(e)) return true;
+    }
+    for (const auto& a : p.aggregates) {
+      if (reads(a.arg)) return true;
+    }
+    if (reads(p.where)) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- operators
 
 class Operator {
@@ -841,6 +901,7 @@ class MatchOp : public Operator {
     bool cont = true;
     auto scan = [&](const std::string* type, bool outgoing) {
       store::TriplePattern p;
+      p.surface = ctx_.surface;
       if (type != nullptr) p.predicate = *type;
       if (outgoing) {
         p.subject = from;
@@ -936,6 +997,7 @@ class MatchOp : public Operator {
     for (const auto& type : r.types) {
       store::TriplePattern p;
       p.predicate = type;
+      p.surface = ctx_.surface;
       ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
         ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
@@ -1489,6 +1551,7 @@ Status Execute(const BoundQuery& query, const Plan& plan, store::Reader& reader,
                std::string_view text, const RowFn& emit) {
   Ctx ctx(reader, options, text);
   ctx.borrowable = BorrowableRelSlots(query);
+  ctx.surface = ReadsSurface(query, ctx.borrowable);
   std::vector<std::unique_ptr<Operator>> ops;
   auto width = static_cast<size_t>(query.slot_count);
   for (size_t c = 0; c < query.clauses.size(); ++c) {

@@ -211,7 +211,7 @@ class ReaderImpl final : public Reader {
           (!TypeIn(p.subject_types, rec.subject) || !TypeIn(p.object_types, rec.object))) {
         return true;  // no ends in the row: the entity records decide
       }
-      return !FillFact(fid, rec, &fact, &fact_pred) || fn(fact, e);
+      return !FillFact(fid, rec, &fact, &fact_pred, p.surface) || fn(fact, e);
     };
     auto visit_value = [&](FactId fid, std::string_view v, const FactEnds& e) {
       FactRecView rec;
@@ -610,9 +610,11 @@ class ReaderImpl final : public Reader {
   // Overwrites every field of *f (which may hold a previous fact); false when
   // the fact is not visible in this view. `filled_pred`, when given, is the
   // predicate id whose label *out holds (kNoPred: none): the label is
-  // assigned only when it changes.
+  // assigned only when it changes. `surface`: false leaves f.surface empty
+  // (TriplePattern::surface).
   static constexpr PredId kNoPred = UINT32_MAX;
-  bool FillFact(FactId fid, const FactRecView& rec, Fact* out, PredId* filled_pred = nullptr) {
+  bool FillFact(FactId fid, const FactRecView& rec, Fact* out, PredId* filled_pred = nullptr,
+                bool surface = true) {
     Fact& f = *out;
     f.id = fid;
     f.subject = rec.subject;
@@ -624,7 +626,11 @@ class ReaderImpl final : public Reader {
       f.first_seen = rec.live_first_seen;
       f.support = static_cast<uint32_t>(rec.live_support);
       f.confidence = rec.live_confidence;
-      f.surface.assign(rec.live_surface);
+      if (surface) {
+        f.surface.assign(rec.live_surface);
+      } else {
+        f.surface.clear();
+      }
     } else {
       Agg agg;
       std::string prefix = codec::U64Key(fid);
@@ -644,7 +650,11 @@ class ReaderImpl final : public Reader {
       f.first_seen = agg.first_seen;
       f.support = agg.support;
       f.confidence = agg.confidence;
-      f.surface = std::move(agg.surface);
+      if (surface) {
+        f.surface = std::move(agg.surface);
+      } else {
+        f.surface.clear();
+      }
     }
     if (filled_pred == nullptr || *filled_pred != rec.pred) {
       f.predicate = PredName(rec.pred);

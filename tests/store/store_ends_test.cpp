@@ -305,33 +305,46 @@ TEST_CASE("scanned facts equal their records in every view", "[store]") {
   View as_of_one;
   as_of_one.as_of = 1;
   int checked = 0;
-  for (const View& view : {View(), as_of_one, only_two}) {
-    auto r = store->NewReader(view);
-    auto same = [&](const kg::Fact& f, const kg::store::FactEnds&) {
-      auto g = r->GetFact(f.id);
-      REQUIRE(g);
-      CHECK(f.subject == g->subject);
-      CHECK(f.object == g->object);
-      CHECK(f.predicate == g->predicate);
-      CHECK(f.negated == g->negated);
-      CHECK(f.modality == g->modality);
-      CHECK(f.first_seen == g->first_seen);
-      CHECK(f.support == g->support);
-      CHECK(f.confidence == g->confidence);
-      CHECK(f.surface == g->surface);
-      ++checked;
-      return true;
-    };
-    std::vector<kg::EntityId> ids;
-    REQUIRE(r->ScanEntities([&](const kg::Entity& e) { return ids.push_back(e.id), true; }).ok());
-    for (kg::EntityId id : ids) {
-      REQUIRE(r->ScanFactsWithEnds({id, std::nullopt, std::nullopt}, same).ok());
-      REQUIRE(r->ScanFactsWithEnds({std::nullopt, std::nullopt, id}, same).ok());
-      kg::store::TriplePattern typed{id, std::nullopt, std::nullopt};
-      typed.object_types = {EntityType::kPlace, EntityType::kOrganization};
-      REQUIRE(r->ScanFactsWithEnds(typed, same).ok());
+  // surface = false (TriplePattern::surface): the same facts, every field
+  // but the surface words filled.
+  for (const bool surface : {true, false}) {
+    for (const View& view : {View(), as_of_one, only_two}) {
+      auto r = store->NewReader(view);
+      auto same = [&](const kg::Fact& f, const kg::store::FactEnds&) {
+        auto g = r->GetFact(f.id);
+        REQUIRE(g);
+        CHECK(f.subject == g->subject);
+        CHECK(f.object == g->object);
+        CHECK(f.predicate == g->predicate);
+        CHECK(f.negated == g->negated);
+        CHECK(f.modality == g->modality);
+        CHECK(f.first_seen == g->first_seen);
+        CHECK(f.support == g->support);
+        CHECK(f.confidence == g->confidence);
+        CHECK(!g->surface.empty());
+        CHECK(f.surface == (surface ? g->surface : std::string()));
+        ++checked;
+        return true;
+      };
+      auto pattern = [&](std::optional<kg::EntityId> s, std::optional<std::string> p, std::optional<kg::EntityId> o) {
+        kg::store::TriplePattern t{s, std::move(p), o};
+        t.surface = surface;
+        return t;
+      };
+      std::vector<kg::EntityId> ids;
+      REQUIRE(r->ScanEntities([&](const kg::Entity& e) { return ids.push_back(e.id), true; }).ok());
+      for (kg::EntityId id : ids) {
+        REQUIRE(r->ScanFactsWithEnds(pattern(id, std::nullopt, std::nullopt), same).ok());
+        REQUIRE(r->ScanFactsWithEnds(pattern(std::nullopt, std::nullopt, id), same).ok());
+        kg::store::TriplePattern typed = pattern(id, std::nullopt, std::nullopt);
+        typed.object_types = {EntityType::kPlace, EntityType::kOrganization};
+        REQUIRE(r->ScanFactsWithEnds(typed, same).ok());
+      }
+      REQUIRE(r->ScanFactsWithEnds(pattern(std::nullopt, std::string("inspect"), std::nullopt), same).ok());
+      REQUIRE(r->ScanFacts(pattern(std::nullopt, std::string("visit"), std::nullopt),
+                           [&](const kg::Fact& f) { return same(f, kg::store::FactEnds()); })
+                  .ok());
     }
-    REQUIRE(r->ScanFactsWithEnds({std::nullopt, std::string("inspect"), std::nullopt}, same).ok());
   }
-  CHECK(checked >= 8);
+  CHECK(checked >= 16);
 }
