@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -25,7 +26,9 @@ using ast::Op;
 class Ctx {
  public:
   Ctx(store::Reader& reader, const ExecOptions& options, std::string_view text)
-      : reader(reader), options(options), text(text) {}
+      : reader(reader), options(options), text(text) {
+    frames_.reserve(kTypicalDepth);
+  }
 
   store::Reader& reader;
   const ExecOptions& options;
@@ -124,19 +127,64 @@ class Ctx {
     b.name_size = static_cast<uint32_t>(name.size());
     brief_names_.append(name);
   }
-  const Brief* FindBrief(EntityId id) const {
-    if (briefs_.empty()) return nullptr;
+  // The name and type of entity `id` from the index row an active scan is
+  // at (innermost first), else from a noted brief; false when neither has it.
+  bool FindBrief(EntityId id, std::string_view* name, EntityType* type) const {
+    for (auto f = frames_.rbegin(); f != frames_.rend(); ++f) {
+      for (int k = 0; k < 2; ++k) {
+        if (f->id[k] == id && !f->name[k].empty()) {
+          *name = f->name[k];
+          *type = f->type[k];
+          return true;
+        }
+      }
+    }
+    if (briefs_.empty()) return false;
     const Brief& b = briefs_[id % kBriefs];
-    return b.id == id ? &b : nullptr;
-  }
-  std::string_view BriefName(const Brief& b) const {
-    return std::string_view(brief_names_).substr(b.name_at, b.name_size);
+    if (b.id != id) return false;
+    *name = std::string_view(brief_names_).substr(b.name_at, b.name_size);
+    *type = b.type;
+    return true;
   }
   // The node's type, from the loaded entity, a brief, or a lookup.
   EntityType TypeOf(const NodeValue& n) {
     if (n.entity) return n.entity->type;
-    if (const Brief* b = FindBrief(n.id)) return b->type;
+    std::string_view name;
+    EntityType type;
+    if (FindBrief(n.id, &name, &type)) return type;
     return Load(n.id)->type;
+  }
+
+  // Scan frames. While a fact scan runs a callback, the ends of the row it
+  // is at are readable in place (views into the row, valid until the scan
+  // moves on), so a row's far end needs no copy into the briefs: every
+  // operator downstream runs inside that callback. Only an operator that
+  // keeps rows past the scan (aggregation, ORDER BY) reads names after the
+  // row is gone; for such queries `eager_briefs` makes scans note every end
+  // as before. A frame is an index into frames_ (nested scans push more).
+  struct Frame {
+    EntityId id[2] = {0, 0};  // 0: no end (entity ids start at 1)
+    std::string_view name[2];
+    EntityType type[2] = {EntityType::kMisc, EntityType::kMisc};
+  };
+  bool eager_briefs = true;
+  size_t PushFrame() {
+    frames_.emplace_back();
+    return frames_.size() - 1;
+  }
+  void PopFrame() { frames_.pop_back(); }
+  // Makes the scan at frame `f` show end `k` (eager: notes a brief instead).
+  // A frame keeps its last row's views until the next row or the scan's end:
+  // nothing reads them in between (reads happen inside callbacks).
+  void SetEnd(size_t f, int k, EntityId id, std::string_view name, EntityType type) {
+    if (eager_briefs) {
+      NoteBrief(id, name, type);
+      return;
+    }
+    Frame& fr = frames_[f];
+    fr.id[k] = id;
+    fr.name[k] = name;
+    fr.type[k] = type;
   }
   // A node property; name and type come from a brief when the node is not
   // loaded, every other property loads it.
@@ -186,6 +234,8 @@ class Ctx {
   static constexpr size_t kBriefArenaStart = 1024;  // one allocation for a typical query's names
   std::vector<Brief> briefs_;  // kBriefs slots once the first brief is noted
   std::string brief_names_;
+  std::vector<Frame> frames_;  // one per fact scan running, innermost last
+  static constexpr size_t kTypicalDepth = 4;  // nested scans: one allocation for most queries
 };
 
 // ---------------------------------------------------------------- expressions
@@ -193,7 +243,7 @@ class Ctx {
 Value NodeProperty(const Entity& e, PropKey key) {
   switch (key) {
     case PropKey::kName: return Value::String(e.name);
-    case PropKey::kType: return Value::String(std::string(EntityTypeName(e.type)));
+    case PropKey::kType: return Value::String(EntityTypeName(e.type));
     case PropKey::kAliases: {
       Value::List l;
       for (const auto& a : e.aliases) l.push_back(Value::String(a));
@@ -208,9 +258,11 @@ Value NodeProperty(const Entity& e, PropKey key) {
 
 Value Ctx::Property(const NodeValue& n, PropKey key) {
   if (!n.entity && (key == PropKey::kName || key == PropKey::kType)) {
-    if (const Brief* b = FindBrief(n.id)) {
-      if (key == PropKey::kName) return Value::String(std::string(BriefName(*b)));
-      return Value::String(std::string(EntityTypeName(b->type)));
+    std::string_view name;
+    EntityType type;
+    if (FindBrief(n.id, &name, &type)) {
+      if (key == PropKey::kName) return Value::String(name);
+      return Value::String(EntityTypeName(type));
     }
   }
   return NodeProperty(*LoadedNode(n).entity, key);
@@ -223,9 +275,9 @@ Value RelProperty(Ctx& ctx, const Fact& f, PropKey key) {
     case PropKey::kText:
     case PropKey::kSurface: return Value::String(f.surface);
     case PropKey::kConfidence: return Value::Float(FloatToDouble(f.confidence));
-    case PropKey::kPolarity: return Value::String(std::string(Polarity(f)));
+    case PropKey::kPolarity: return Value::String(Polarity(f));
     case PropKey::kNegated: return Value::Bool(f.negated);
-    case PropKey::kModality: return Value::String(std::string(ModalityName(f.modality)));
+    case PropKey::kModality: return Value::String(ModalityName(f.modality));
     case PropKey::kSupport: return Value::Int(f.support);
     case PropKey::kFirstSeen: return Value::Int(static_cast<int64_t>(f.first_seen));
     case PropKey::kId: return Value::Int(static_cast<int64_t>(f.id));
@@ -716,7 +768,69 @@ bool ReadsSurface(const BoundQuery& q, const std::vector<char>& borrowable) {
   return false;
 }
 
+// ---------------------------------------------------------------- key set
+
+// The keys DISTINCT has seen: open addressing over one arena of key bytes,
+// so a new key costs a copy into the arena (and a doubling now and then)
+// instead of a hash node and often a string of its own, and the set is freed
+// in two deallocations. std::unordered_set<std::string> spent ~6 % of a
+// 2-hop DISTINCT query's instructions inserting and destroying.
+class KeySet {
+ public:
+  // Adds `key`; false when it was there already.
+  bool Insert(std::string_view key) {
+    if ((count_ + 1) * 4 > slots_.size() * 3) Grow();
+    const size_t h = std::hash<std::string_view>()(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.at == kEmpty) {
+        s = Slot{h, arena_.size(), key.size()};
+        arena_.append(key);
+        ++count_;
+        return true;
+      }
+      if (s.hash == h && s.size == key.size() && std::string_view(arena_).substr(s.at, s.size) == key) return false;
+    }
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    size_t at = kEmpty;  // the key: arena_.substr(at, size)
+    size_t size = 0;
+  };
+  static constexpr size_t kEmpty = SIZE_MAX;
+  static constexpr size_t kFirstSlots = 128;  // a LIMIT 100 query: no doubling
+
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? kFirstSlots : old.size() * 2, Slot());
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.at == kEmpty) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].at != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most 3/4 full
+  std::string arena_;
+  size_t count_ = 0;
+};
+
 // ---------------------------------------------------------------- operators
+
+// Pushes a scan frame (Ctx::Frame) for the length of one fact scan.
+struct FrameScope {
+  explicit FrameScope(Ctx& c) : ctx(c), f(c.PushFrame()) {}
+  ~FrameScope() { ctx.PopFrame(); }
+  FrameScope(const FrameScope&) = delete;
+  FrameScope& operator=(const FrameScope&) = delete;
+  Ctx& ctx;
+  const size_t f;
+};
 
 class Operator {
  public:
@@ -912,15 +1026,16 @@ class MatchOp : public Operator {
         p.subject = other;
         if (other_types) p.subject_types = *other_types;
       }
+      const FrameScope frame(ctx_);
       auto visit = [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
-        if (outgoing) {
-          ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
-        } else {
-          ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
-        }
         // Both directions: a self-loop would come twice.
         if (!outgoing && dir == Direction::kBoth && f.subject == f.object) return true;
+        if (outgoing) {
+          ctx_.SetEnd(frame.f, 0, f.object, ends.object_name, ends.object_type);
+        } else {
+          ctx_.SetEnd(frame.f, 0, f.subject, ends.subject_name, ends.subject_type);
+        }
         cont = fn(f, outgoing ? f.object : f.subject);
         return cont;
       };
@@ -998,10 +1113,11 @@ class MatchOp : public Operator {
       store::TriplePattern p;
       p.predicate = type;
       p.surface = ctx_.surface;
+      const FrameScope frame(ctx_);
       ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
-        ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
-        ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
+        ctx_.SetEnd(frame.f, 0, f.subject, ends.subject_name, ends.subject_type);
+        ctx_.SetEnd(frame.f, 1, f.object, ends.object_name, ends.object_type);
         if (Used(f.id) || !RelOk(r, f, row)) return true;
         for (int orient = 0; orient < 2 && cont; ++orient) {
           if (orient == 0 && r.direction == Direction::kIn) continue;
@@ -1476,7 +1592,7 @@ class ProjectOp : public Operator {
         distinct_key_ += '\x1f';
       }
       // One hash and lookup: insert copies the key only when it is new.
-      if (!distinct_.insert(distinct_key_).second) return true;
+      if (!distinct_.Insert(distinct_key_)) return true;
     }
     if (!p_.order_by.empty()) {
       Sorted s{row, {}};
@@ -1509,7 +1625,7 @@ class ProjectOp : public Operator {
   size_t width_;
   std::vector<Group> groups_;
   std::unordered_map<std::string, size_t> group_index_;
-  std::unordered_set<std::string> distinct_;
+  KeySet distinct_;
   std::string distinct_key_;  // the row's DISTINCT key (see Output)
   std::vector<Sorted> sorted_;
   int64_t skipped_ = 0;
@@ -1552,6 +1668,10 @@ Status Execute(const BoundQuery& query, const Plan& plan, store::Reader& reader,
   Ctx ctx(reader, options, text);
   ctx.borrowable = BorrowableRelSlots(query);
   ctx.surface = ReadsSurface(query, ctx.borrowable);
+  ctx.eager_briefs = false;
+  for (const BClause& c : query.clauses) {
+    if (!c.projection.aggregates.empty() || !c.projection.order_by.empty()) ctx.eager_briefs = true;
+  }
   std::vector<std::unique_ptr<Operator>> ops;
   auto width = static_cast<size_t>(query.slot_count);
   for (size_t c = 0; c < query.clauses.size(); ++c) {
