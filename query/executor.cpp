@@ -1460,8 +1460,19 @@ class ProjectOp : public Operator {
  public:
   ProjectOp(Ctx& ctx, const BProjection& p, size_t width) : ctx_(ctx), eval_(ctx), p_(p), width_(width) {}
 
+  // For the final RETURN when nothing stands between it and the caller (no
+  // aggregation, WHERE, DISTINCT or ORDER BY): each row's items are
+  // evaluated straight into the row handed to `emit` instead of into the
+  // row's slots and then moved out by the sink. SKIP, LIMIT and loading the
+  // nodes work as in Emit and SinkOp.
+  bool CanEmitDirectly() const {
+    return p_.aggregates.empty() && !p_.where && !p_.distinct && p_.order_by.empty();
+  }
+  void EmitDirectly(const RowFn* emit) { direct_ = emit; }
+
   bool Push(Row& row) override {
     if (ctx_.failed()) return false;
+    if (direct_ != nullptr) return PushDirect(row);
     if (!p_.aggregates.empty()) return Accumulate(row);
     for (size_t k = 0; k < p_.items.size(); ++k) {
       row[static_cast<size_t>(p_.out_slots[k])] = eval_.Eval(*p_.items[k], row);
@@ -1521,6 +1532,30 @@ class ProjectOp : public Operator {
     Row row;
     std::vector<Value> keys;
   };
+
+  bool PushDirect(const Row& row) {
+    Row out;
+    out.reserve(p_.items.size());
+    for (const auto& item : p_.items) out.push_back(eval_.Eval(*item, row));
+    if (p_.skip && skipped_ < *p_.skip) {
+      ++skipped_;
+      return true;
+    }
+    if (p_.limit && emitted_ >= *p_.limit) return Stop();
+    ++emitted_;
+    for (Value& v : out) {
+      switch (v.kind()) {
+        case Value::Kind::kNode:
+        case Value::Kind::kList:
+        case Value::Kind::kMap:
+        case Value::Kind::kPath: v = ctx_.Materialize(v); break;
+        default: break;
+      }
+    }
+    if (!(*direct_)(out)) return Stop();
+    if (p_.limit && emitted_ >= *p_.limit) return Stop();
+    return true;
+  }
 
   bool Accumulate(const Row& row) {
     std::string key;
@@ -1631,6 +1666,7 @@ class ProjectOp : public Operator {
   int64_t skipped_ = 0;
   int64_t emitted_ = 0;
   bool stopped_ = false;
+  const RowFn* direct_ = nullptr;  // see EmitDirectly
 };
 
 class SinkOp : public Operator {
@@ -1683,9 +1719,12 @@ Status Execute(const BoundQuery& query, const Plan& plan, store::Reader& reader,
         break;
       case ast::Clause::Kind::kUnwind: ops.push_back(std::make_unique<UnwindOp>(ctx, clause)); break;
       case ast::Clause::Kind::kWith:
-      case ast::Clause::Kind::kReturn:
-        ops.push_back(std::make_unique<ProjectOp>(ctx, clause.projection, width));
+      case ast::Clause::Kind::kReturn: {
+        auto op = std::make_unique<ProjectOp>(ctx, clause.projection, width);
+        if (c + 1 == query.clauses.size() && op->CanEmitDirectly()) op->EmitDirectly(&emit);
+        ops.push_back(std::move(op));
         break;
+      }
     }
   }
   ops.push_back(std::make_unique<SinkOp>(ctx, query.clauses.back().projection, emit));
