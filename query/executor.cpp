@@ -845,6 +845,7 @@ class MatchOp : public Operator {
  public:
   MatchOp(Ctx& ctx, const BClause& clause, const MatchPlan& plan)
       : ctx_(ctx), eval_(ctx), clause_(clause), plan_(plan) {
+    used_.reserve(kTypicalUsed);
     for (const Step& s : plan_.steps) {
       rel_compares_.push_back(s.kind == Step::Kind::kFilter ? RelCompareOf(*s.filter) : std::nullopt);
     }
@@ -1426,6 +1427,7 @@ class MatchOp : public Operator {
   const MatchPlan& plan_;
   std::vector<std::optional<RelCmp>> rel_compares_;  // per step, see RelCompareOf
   std::vector<FactId> used_;   // relationships bound in the current match (no repeats)
+  static constexpr size_t kTypicalUsed = 8;  // relationships of a pattern: one allocation
   bool no_briefs_ = false;     // set while a shortest-path search expands (see ForEachAdjacent)
   bool produced_ = false;
 };
