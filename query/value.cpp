@@ -52,22 +52,18 @@ double FloatToDouble(float f) {
   // repeat a lot).
   uint32_t bits;
   std::memcpy(&bits, &f, sizeof bits);
-  // Plain data, zero-filled: a thread_local without a constructor needs no
-  // per-access initialisation check (__tls_init), which cost as much as the
-  // lookup. `key` is the float's bits with bit 32 set; 0 is an empty slot.
   struct Slot {
-    uint64_t key;
-    double value;
+    uint32_t bits = 0xffffffffu;  // a NaN pattern: never a finite input
+    double value = 0;
   };
   thread_local Slot cache[256];
-  const uint64_t key = bits | (uint64_t{1} << 32);
   Slot& slot = cache[(bits ^ (bits >> 8) ^ (bits >> 16)) & 0xff];
-  if (slot.key == key) return slot.value;
+  if (slot.bits == bits) return slot.value;
   char buf[32];
   auto res = std::to_chars(buf, buf + sizeof(buf), f);
   double d = 0;
   std::from_chars(buf, res.ptr, d);
-  slot = Slot{key, d};
+  slot = Slot{bits, d};
   return d;
 }
 
