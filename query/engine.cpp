@@ -50,8 +50,9 @@ struct CacheSlot {
 // Store object at the same RocksDB sequence number) and the view and options
 // are the same, binding too: the bound form of the last run is given the
 // new parameter values (Rebind: constants, and the entities a {name: $p}
-// finds) and planned again. Any write to the store makes the next run bind
-// afresh. Syntax errors are not kept.
+// finds) and planned again, unless nothing the planner reads changed
+// (PlanKeyOf). Any write to the store makes the next run bind afresh.
+// Syntax errors are not kept.
 class QueryCache {
  public:
   std::variant<std::shared_ptr<CacheSlot>, QueryError> Get(std::string_view text) {
