@@ -175,7 +175,8 @@ std::variant<BoundQuery, QueryError> Bind(const ast::Query& query, const Params&
 // a parameter is missing or its new value is of another kind. The caller
 // must make sure that everything else binding read is unchanged (the same
 // store state and view, the same options) and plan again afterwards
-// (candidate counts and constants steer the planner).
+// (candidate counts and constants steer the planner), unless
+// query::PlanKeyOf is unchanged.
 bool Rebind(BoundQuery* query, const Params& params, store::Reader& reader);
 
 // The entities a node pattern's {name: ...} finds: the alias index, and for

@@ -21,6 +21,7 @@ namespace {
 struct BoundEntry {
   BoundQuery bound;
   Plan plan;  // points into `bound`
+  PlanKey plan_key;  // what `plan` was made from (PlanKeyOf)
   store::StateToken state;
   store::View view;
   BindOptions options;
@@ -49,8 +50,9 @@ struct CacheSlot {
 // Store object at the same RocksDB sequence number) and the view and options
 // are the same, binding too: the bound form of the last run is given the
 // new parameter values (Rebind: constants, and the entities a {name: $p}
-// finds) and planned again. Any write to the store makes the next run bind
-// afresh. Syntax errors are not kept.
+// finds) and planned again, unless nothing the planner reads changed
+// (PlanKeyOf). Any write to the store makes the next run bind afresh.
+// Syntax errors are not kept.
 class QueryCache {
  public:
   std::variant<std::shared_ptr<CacheSlot>, QueryError> Get(std::string_view text) {
@@ -83,6 +85,7 @@ class QueryCache {
 };
 
 std::atomic<uint64_t> g_reuses{0};
+std::atomic<uint64_t> g_plan_reuses{0};
 
 QueryCache& TheQueryCache() {
   static QueryCache cache;
@@ -142,7 +145,15 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   if (e && e->state == out->reader->state() && SameView(e->view, view) &&
       e->options.default_max_hops == bo.default_max_hops && e->options.max_hops_limit == bo.max_hops_limit &&
       Rebind(&e->bound, options.params, *out->reader)) {
-    e->plan = MakePlan(e->bound);
+    // Planning again gives the same plan when nothing it reads changed
+    // (usually a new name with as many entities as the last).
+    PlanKey key = PlanKeyOf(e->bound);
+    if (!(key == e->plan_key)) {
+      e->plan = MakePlan(e->bound);
+      e->plan_key = std::move(key);
+    } else {
+      g_plan_reuses.fetch_add(1, std::memory_order_relaxed);
+    }
     out->entry = std::move(e);
     g_reuses.fetch_add(1, std::memory_order_relaxed);
     return Status::Ok();
@@ -152,6 +163,7 @@ Status Prepare(const store::Store& store, std::string_view text, const QueryOpti
   e = std::make_unique<BoundEntry>();
   e->bound = std::move(std::get<BoundQuery>(bound));
   e->plan = MakePlan(e->bound);
+  e->plan_key = PlanKeyOf(e->bound);
   e->state = out->reader->state();
   e->view = view;
   e->options = bo;
@@ -206,6 +218,9 @@ void CollectEndpoints(const Value& v, std::set<EntityId>* ids) {
   }
 }
 
+// Rows a collecting run reserves room for at its first row.
+constexpr size_t kFirstRows = 16;
+
 }  // namespace
 
 Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, const QueryOptions& options) {
@@ -216,6 +231,8 @@ Result<ResultSet> RunQuery(const store::Store& store, std::string_view text, con
   rs.columns = p.bound().columns;
   ExecOptions eo = MakeExecOptions(options, start);
   Status s = Execute(p.bound(), p.plan(), *p.reader, eo, text, [&](std::vector<Value>& row) {
+    // Room for a typical neighbourhood at once rather than five doublings.
+    if (rs.rows.empty()) rs.rows.reserve(kFirstRows);
     rs.rows.push_back(std::move(row));
     return true;
   });
@@ -237,6 +254,7 @@ Result<std::string> ExplainQuery(const store::Store& store, std::string_view tex
 }
 
 uint64_t BoundQueryReuses() { return g_reuses.load(std::memory_order_relaxed); }
+uint64_t PlanReuses() { return g_plan_reuses.load(std::memory_order_relaxed); }
 
 Status ParseParam(std::string_view arg, std::pair<std::string, Value>* out) {
   size_t eq = arg.find('=');

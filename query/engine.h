@@ -59,6 +59,9 @@ Result<std::string> ExplainQuery(const store::Store& store, std::string_view tex
 // the same text instead of binding (see the query cache in engine.cpp). For
 // tests and benchmarks.
 uint64_t BoundQueryReuses();
+// How many of those runs also kept the plan of the earlier run (the
+// parameters changed nothing the planner reads: query::PlanKeyOf).
+uint64_t PlanReuses();
 
 // "name=value" from the command line. The value is read as a literal when it
 // is one (42, 2.5, true, null, "quoted", [1, 2], {k: 1}); otherwise it is the

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -25,7 +26,9 @@ using ast::Op;
 class Ctx {
  public:
   Ctx(store::Reader& reader, const ExecOptions& options, std::string_view text)
-      : reader(reader), options(options), text(text) {}
+      : reader(reader), options(options), text(text) {
+    frames_.reserve(kTypicalDepth);
+  }
 
   store::Reader& reader;
   const ExecOptions& options;
@@ -39,6 +42,9 @@ class Ctx {
   // length of one scan callback instead of owning a copy (see
   // BorrowableRelSlots). Indexed by slot.
   std::vector<char> borrowable;
+  // Whether scans fill each fact's surface words (see ReadsSurface).
+  bool surface = true;
+
   bool Borrowable(int slot) const {
     return slot >= 0 && static_cast<size_t>(slot) < borrowable.size() && borrowable[static_cast<size_t>(slot)] != 0;
   }
@@ -121,19 +127,64 @@ class Ctx {
     b.name_size = static_cast<uint32_t>(name.size());
     brief_names_.append(name);
   }
-  const Brief* FindBrief(EntityId id) const {
-    if (briefs_.empty()) return nullptr;
+  // The name and type of entity `id` from the index row an active scan is
+  // at (innermost first), else from a noted brief; false when neither has it.
+  bool FindBrief(EntityId id, std::string_view* name, EntityType* type) const {
+    for (auto f = frames_.rbegin(); f != frames_.rend(); ++f) {
+      for (int k = 0; k < 2; ++k) {
+        if (f->id[k] == id && !f->name[k].empty()) {
+          *name = f->name[k];
+          *type = f->type[k];
+          return true;
+        }
+      }
+    }
+    if (briefs_.empty()) return false;
     const Brief& b = briefs_[id % kBriefs];
-    return b.id == id ? &b : nullptr;
-  }
-  std::string_view BriefName(const Brief& b) const {
-    return std::string_view(brief_names_).substr(b.name_at, b.name_size);
+    if (b.id != id) return false;
+    *name = std::string_view(brief_names_).substr(b.name_at, b.name_size);
+    *type = b.type;
+    return true;
   }
   // The node's type, from the loaded entity, a brief, or a lookup.
   EntityType TypeOf(const NodeValue& n) {
     if (n.entity) return n.entity->type;
-    if (const Brief* b = FindBrief(n.id)) return b->type;
+    std::string_view name;
+    EntityType type;
+    if (FindBrief(n.id, &name, &type)) return type;
     return Load(n.id)->type;
+  }
+
+  // Scan frames. While a fact scan runs a callback, the ends of the row it
+  // is at are readable in place (views into the row, valid until the scan
+  // moves on), so a row's far end needs no copy into the briefs: every
+  // operator downstream runs inside that callback. Only an operator that
+  // keeps rows past the scan (aggregation, ORDER BY) reads names after the
+  // row is gone; for such queries `eager_briefs` makes scans note every end
+  // as before. A frame is an index into frames_ (nested scans push more).
+  struct Frame {
+    EntityId id[2] = {0, 0};  // 0: no end (entity ids start at 1)
+    std::string_view name[2];
+    EntityType type[2] = {EntityType::kMisc, EntityType::kMisc};
+  };
+  bool eager_briefs = true;
+  size_t PushFrame() {
+    frames_.emplace_back();
+    return frames_.size() - 1;
+  }
+  void PopFrame() { frames_.pop_back(); }
+  // Makes the scan at frame `f` show end `k` (eager: notes a brief instead).
+  // A frame keeps its last row's views until the next row or the scan's end:
+  // nothing reads them in between (reads happen inside callbacks).
+  void SetEnd(size_t f, int k, EntityId id, std::string_view name, EntityType type) {
+    if (eager_briefs) {
+      NoteBrief(id, name, type);
+      return;
+    }
+    Frame& fr = frames_[f];
+    fr.id[k] = id;
+    fr.name[k] = name;
+    fr.type[k] = type;
   }
   // A node property; name and type come from a brief when the node is not
   // loaded, every other property loads it.
@@ -183,6 +234,8 @@ class Ctx {
   static constexpr size_t kBriefArenaStart = 1024;  // one allocation for a typical query's names
   std::vector<Brief> briefs_;  // kBriefs slots once the first brief is noted
   std::string brief_names_;
+  std::vector<Frame> frames_;  // one per fact scan running, innermost last
+  static constexpr size_t kTypicalDepth = 4;  // nested scans: one allocation for most queries
 };
 
 // ---------------------------------------------------------------- expressions
@@ -190,7 +243,7 @@ class Ctx {
 Value NodeProperty(const Entity& e, PropKey key) {
   switch (key) {
     case PropKey::kName: return Value::String(e.name);
-    case PropKey::kType: return Value::String(std::string(EntityTypeName(e.type)));
+    case PropKey::kType: return Value::String(EntityTypeName(e.type));
     case PropKey::kAliases: {
       Value::List l;
       for (const auto& a : e.aliases) l.push_back(Value::String(a));
@@ -205,9 +258,11 @@ Value NodeProperty(const Entity& e, PropKey key) {
 
 Value Ctx::Property(const NodeValue& n, PropKey key) {
   if (!n.entity && (key == PropKey::kName || key == PropKey::kType)) {
-    if (const Brief* b = FindBrief(n.id)) {
-      if (key == PropKey::kName) return Value::String(std::string(BriefName(*b)));
-      return Value::String(std::string(EntityTypeName(b->type)));
+    std::string_view name;
+    EntityType type;
+    if (FindBrief(n.id, &name, &type)) {
+      if (key == PropKey::kName) return Value::String(name);
+      return Value::String(EntityTypeName(type));
     }
   }
   return NodeProperty(*LoadedNode(n).entity, key);
@@ -220,9 +275,9 @@ Value RelProperty(Ctx& ctx, const Fact& f, PropKey key) {
     case PropKey::kText:
     case PropKey::kSurface: return Value::String(f.surface);
     case PropKey::kConfidence: return Value::Float(FloatToDouble(f.confidence));
-    case PropKey::kPolarity: return Value::String(std::string(Polarity(f)));
+    case PropKey::kPolarity: return Value::String(Polarity(f));
     case PropKey::kNegated: return Value::Bool(f.negated);
-    case PropKey::kModality: return Value::String(std::string(ModalityName(f.modality)));
+    case PropKey::kModality: return Value::String(ModalityName(f.modality));
     case PropKey::kSupport: return Value::Int(f.support);
     case PropKey::kFirstSeen: return Value::Int(static_cast<int64_t>(f.first_seen));
     case PropKey::kId: return Value::Int(static_cast<int64_t>(f.id));
@@ -656,7 +711,126 @@ std::vector<char> BorrowableRelSlots(const BoundQuery& q) {
   return out;
 }
 
+bool ReadsSurfaceKey(const BExpr& e) {
+  if (e.kind == BExpr::Kind::kProperty && (e.prop == PropKey::kText || e.prop == PropKey::kSurface)) return true;
+  for (const auto& a : e.args) {
+    if (a && ReadsSurfaceKey(*a)) return true;
+  }
+  return false;
+}
+
+// Whether anything the query computes may read a scanned fact's surface
+// words: an expression reading `.text` / `.surface` (of anything), a
+// relationship property map with those keys, or a relationship that leaves
+// the row whole (returned, collected, on a path, in a group: the slots that
+// are not borrowable, and every list-of-relationships or path slot). When
+// none does, the scans leave Fact::surface empty (store::TriplePattern::surface):
+// the other uses of a relationship (type(), id(), evidence(r), r.articles,
+// the other properties) read only its other fields.
+bool ReadsSurface(const BoundQuery& q, const std::vector<char>& borrowable) {
+  for (size_t s = 0; s < q.slot_kinds.size(); ++s) {
+    const VarKind k = q.slot_kinds[s];
+    if (k == VarKind::kRelList || k == VarKind::kPath) return true;
+    if (k == VarKind::kRel && (s >= borrowable.size() || borrowable[s] == 0)) return true;
+  }
+  auto reads = [](const BExprPtr& e) { return e && ReadsSurfaceKey(*e); };
+  auto surface_key = [](const std::string& key) {
+    const PropKey k = PropKeyOf(key);
+    return k == PropKey::kText || k == PropKey::kSurface;
+  };
+  for (const BClause& c : q.clauses) {
+    for (const BPart& part : c.parts) {
+      for (const BNode& node : part.nodes) {
+        if (reads(node.name_expr)) return true;
+        for (const auto& [key, e] : node.properties) {
+          if (reads(e)) return true;
+        }
+      }
+      for (const BRel& rel : part.rels) {
+        for (const auto& [key, e] : rel.properties) {
+          if (surface_key(key) || reads(e)) return true;
+        }
+      }
+    }
+    if (reads(c.where) || reads(c.unwind)) return true;
+    const BProjection& p = c.projection;
+    for (const auto& e : p.items) {
+      if (reads(e)) return true;
+    }
+    for (const auto& [e, desc] : p.order_by) {
+      if (reads(e)) return true;
+    }
+    for (const auto& a : p.aggregates) {
+      if (reads(a.arg)) return true;
+    }
+    if (reads(p.where)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- key set
+
+// The keys DISTINCT has seen: open addressing over one arena of key bytes,
+// so a new key costs a copy into the arena (and a doubling now and then)
+// instead of a hash node and often a string of its own, and the set is freed
+// in two deallocations. std::unordered_set<std::string> spent ~6 % of a
+// 2-hop DISTINCT query's instructions inserting and destroying.
+class KeySet {
+ public:
+  // Adds `key`; false when it was there already.
+  bool Insert(std::string_view key) {
+    if ((count_ + 1) * 4 > slots_.size() * 3) Grow();
+    const size_t h = std::hash<std::string_view>()(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.at == kEmpty) {
+        s = Slot{h, arena_.size(), key.size()};
+        arena_.append(key);
+        ++count_;
+        return true;
+      }
+      if (s.hash == h && s.size == key.size() && std::string_view(arena_).substr(s.at, s.size) == key) return false;
+    }
+  }
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    size_t at = kEmpty;  // the key: arena_.substr(at, size)
+    size_t size = 0;
+  };
+  static constexpr size_t kEmpty = SIZE_MAX;
+  static constexpr size_t kFirstSlots = 128;  // a LIMIT 100 query: no doubling
+
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? kFirstSlots : old.size() * 2, Slot());
+    const size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.at == kEmpty) continue;
+      size_t i = s.hash & mask;
+      while (slots_[i].at != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most 3/4 full
+  std::string arena_;
+  size_t count_ = 0;
+};
+
 // ---------------------------------------------------------------- operators
+
+// Pushes a scan frame (Ctx::Frame) for the length of one fact scan.
+struct FrameScope {
+  explicit FrameScope(Ctx& c) : ctx(c), f(c.PushFrame()) {}
+  ~FrameScope() { ctx.PopFrame(); }
+  FrameScope(const FrameScope&) = delete;
+  FrameScope& operator=(const FrameScope&) = delete;
+  Ctx& ctx;
+  const size_t f;
+};
 
 class Operator {
  public:
@@ -671,6 +845,7 @@ class MatchOp : public Operator {
  public:
   MatchOp(Ctx& ctx, const BClause& clause, const MatchPlan& plan)
       : ctx_(ctx), eval_(ctx), clause_(clause), plan_(plan) {
+    used_.reserve(kTypicalUsed);
     for (const Step& s : plan_.steps) {
       rel_compares_.push_back(s.kind == Step::Kind::kFilter ? RelCompareOf(*s.filter) : std::nullopt);
     }
@@ -841,6 +1016,7 @@ class MatchOp : public Operator {
     bool cont = true;
     auto scan = [&](const std::string* type, bool outgoing) {
       store::TriplePattern p;
+      p.surface = ctx_.surface;
       if (type != nullptr) p.predicate = *type;
       if (outgoing) {
         p.subject = from;
@@ -851,15 +1027,16 @@ class MatchOp : public Operator {
         p.subject = other;
         if (other_types) p.subject_types = *other_types;
       }
+      const FrameScope frame(ctx_);
       auto visit = [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
-        if (outgoing) {
-          ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
-        } else {
-          ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
-        }
         // Both directions: a self-loop would come twice.
         if (!outgoing && dir == Direction::kBoth && f.subject == f.object) return true;
+        if (outgoing) {
+          ctx_.SetEnd(frame.f, 0, f.object, ends.object_name, ends.object_type);
+        } else {
+          ctx_.SetEnd(frame.f, 0, f.subject, ends.subject_name, ends.subject_type);
+        }
         cont = fn(f, outgoing ? f.object : f.subject);
         return cont;
       };
@@ -936,10 +1113,12 @@ class MatchOp : public Operator {
     for (const auto& type : r.types) {
       store::TriplePattern p;
       p.predicate = type;
+      p.surface = ctx_.surface;
+      const FrameScope frame(ctx_);
       ctx_.Check(ctx_.reader.ScanFactsWithEnds(p, [&](const Fact& f, const store::FactEnds& ends) {
         if (!ctx_.Tick()) return cont = false;
-        ctx_.NoteBrief(f.subject, ends.subject_name, ends.subject_type);
-        ctx_.NoteBrief(f.object, ends.object_name, ends.object_type);
+        ctx_.SetEnd(frame.f, 0, f.subject, ends.subject_name, ends.subject_type);
+        ctx_.SetEnd(frame.f, 1, f.object, ends.object_name, ends.object_type);
         if (Used(f.id) || !RelOk(r, f, row)) return true;
         for (int orient = 0; orient < 2 && cont; ++orient) {
           if (orient == 0 && r.direction == Direction::kIn) continue;
@@ -1248,6 +1427,7 @@ class MatchOp : public Operator {
   const MatchPlan& plan_;
   std::vector<std::optional<RelCmp>> rel_compares_;  // per step, see RelCompareOf
   std::vector<FactId> used_;   // relationships bound in the current match (no repeats)
+  static constexpr size_t kTypicalUsed = 8;  // relationships of a pattern: one allocation
   bool no_briefs_ = false;     // set while a shortest-path search expands (see ForEachAdjacent)
   bool produced_ = false;
 };
@@ -1282,8 +1462,19 @@ class ProjectOp : public Operator {
  public:
   ProjectOp(Ctx& ctx, const BProjection& p, size_t width) : ctx_(ctx), eval_(ctx), p_(p), width_(width) {}
 
+  // For the final RETURN when nothing stands between it and the caller (no
+  // aggregation, WHERE, DISTINCT or ORDER BY): each row's items are
+  // evaluated straight into the row handed to `emit` instead of into the
+  // row's slots and then moved out by the sink. SKIP, LIMIT and loading the
+  // nodes work as in Emit and SinkOp.
+  bool CanEmitDirectly() const {
+    return p_.aggregates.empty() && !p_.where && !p_.distinct && p_.order_by.empty();
+  }
+  void EmitDirectly(const RowFn* emit) { direct_ = emit; }
+
   bool Push(Row& row) override {
     if (ctx_.failed()) return false;
+    if (direct_ != nullptr) return PushDirect(row);
     if (!p_.aggregates.empty()) return Accumulate(row);
     for (size_t k = 0; k < p_.items.size(); ++k) {
       row[static_cast<size_t>(p_.out_slots[k])] = eval_.Eval(*p_.items[k], row);
@@ -1343,6 +1534,30 @@ class ProjectOp : public Operator {
     Row row;
     std::vector<Value> keys;
   };
+
+  bool PushDirect(const Row& row) {
+    Row out;
+    out.reserve(p_.items.size());
+    for (const auto& item : p_.items) out.push_back(eval_.Eval(*item, row));
+    if (p_.skip && skipped_ < *p_.skip) {
+      ++skipped_;
+      return true;
+    }
+    if (p_.limit && emitted_ >= *p_.limit) return Stop();
+    ++emitted_;
+    for (Value& v : out) {
+      switch (v.kind()) {
+        case Value::Kind::kNode:
+        case Value::Kind::kList:
+        case Value::Kind::kMap:
+        case Value::Kind::kPath: v = ctx_.Materialize(v); break;
+        default: break;
+      }
+    }
+    if (!(*direct_)(out)) return Stop();
+    if (p_.limit && emitted_ >= *p_.limit) return Stop();
+    return true;
+  }
 
   bool Accumulate(const Row& row) {
     std::string key;
@@ -1414,7 +1629,7 @@ class ProjectOp : public Operator {
         distinct_key_ += '\x1f';
       }
       // One hash and lookup: insert copies the key only when it is new.
-      if (!distinct_.insert(distinct_key_).second) return true;
+      if (!distinct_.Insert(distinct_key_)) return true;
     }
     if (!p_.order_by.empty()) {
       Sorted s{row, {}};
@@ -1447,12 +1662,13 @@ class ProjectOp : public Operator {
   size_t width_;
   std::vector<Group> groups_;
   std::unordered_map<std::string, size_t> group_index_;
-  std::unordered_set<std::string> distinct_;
+  KeySet distinct_;
   std::string distinct_key_;  // the row's DISTINCT key (see Output)
   std::vector<Sorted> sorted_;
   int64_t skipped_ = 0;
   int64_t emitted_ = 0;
   bool stopped_ = false;
+  const RowFn* direct_ = nullptr;  // see EmitDirectly
 };
 
 class SinkOp : public Operator {
@@ -1489,6 +1705,11 @@ Status Execute(const BoundQuery& query, const Plan& plan, store::Reader& reader,
                std::string_view text, const RowFn& emit) {
   Ctx ctx(reader, options, text);
   ctx.borrowable = BorrowableRelSlots(query);
+  ctx.surface = ReadsSurface(query, ctx.borrowable);
+  ctx.eager_briefs = false;
+  for (const BClause& c : query.clauses) {
+    if (!c.projection.aggregates.empty() || !c.projection.order_by.empty()) ctx.eager_briefs = true;
+  }
   std::vector<std::unique_ptr<Operator>> ops;
   auto width = static_cast<size_t>(query.slot_count);
   for (size_t c = 0; c < query.clauses.size(); ++c) {
@@ -1500,9 +1721,12 @@ Status Execute(const BoundQuery& query, const Plan& plan, store::Reader& reader,
         break;
       case ast::Clause::Kind::kUnwind: ops.push_back(std::make_unique<UnwindOp>(ctx, clause)); break;
       case ast::Clause::Kind::kWith:
-      case ast::Clause::Kind::kReturn:
-        ops.push_back(std::make_unique<ProjectOp>(ctx, clause.projection, width));
+      case ast::Clause::Kind::kReturn: {
+        auto op = std::make_unique<ProjectOp>(ctx, clause.projection, width);
+        if (c + 1 == query.clauses.size() && op->CanEmitDirectly()) op->EmitDirectly(&emit);
+        ops.push_back(std::move(op));
         break;
+      }
     }
   }
   ops.push_back(std::make_unique<SinkOp>(ctx, query.clauses.back().projection, emit));

@@ -1,6 +1,7 @@
 #include "query/planner.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace kg::query {
 
@@ -315,6 +316,20 @@ Plan MakePlan(const BoundQuery& query) {
   Plan plan = Planner(query).Run();
   for (auto& mp : plan.matches) PushTypeFilters(&mp);
   return plan;
+}
+
+PlanKey PlanKeyOf(const BoundQuery& query) {
+  PlanKey key;
+  key.candidate_counts.reserve(query.param_nodes.size());
+  for (const BNode* n : query.param_nodes) {
+    // Rebind always sets candidates; "none" is kept apart from "empty".
+    key.candidate_counts.push_back(n->candidates ? n->candidates->size() : SIZE_MAX);
+  }
+  key.strings.reserve(query.param_consts.size());
+  for (const BExpr* e : query.param_consts) {
+    key.strings.push_back(e->value.kind() == Value::Kind::kString ? e->value.as_string() : std::string());
+  }
+  return key;
 }
 
 std::string DescribePlan(const BoundQuery& query, const Plan& plan) {

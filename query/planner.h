@@ -52,6 +52,20 @@ struct Plan {
 
 Plan MakePlan(const BoundQuery& query);
 
+// What MakePlan reads from a bound query that query::Rebind can change: the
+// number of candidates of each node named by a $parameter (the cost of
+// starting there) and the text of each string constant from a $parameter
+// (`c.type = $t` becomes a type checked in the scan). Everything else the
+// planner reads is fixed when the query is bound. Two states of one bound
+// query with equal keys get the same plan, so a rebound query whose key is
+// unchanged can run its previous plan (query/engine.cpp).
+struct PlanKey {
+  std::vector<size_t> candidate_counts;  // per BoundQuery::param_nodes
+  std::vector<std::string> strings;      // per BoundQuery::param_consts ("" when not a string)
+  bool operator==(const PlanKey&) const = default;
+};
+PlanKey PlanKeyOf(const BoundQuery& query);
+
 // One line per step, for EXPLAIN-style tests and debugging.
 std::string DescribePlan(const BoundQuery& query, const Plan& plan);
 

@@ -52,6 +52,12 @@ struct Value {
   static Value Int(int64_t i) { return Make(i); }
   static Value Float(double d) { return Make(d); }
   static Value String(std::string s) { return Make(std::move(s)); }
+  static Value String(std::string_view s) {
+    Value out;
+    out.data.emplace<std::string>(s);
+    return out;
+  }
+  static Value String(const char* s) { return String(std::string_view(s)); }
   static Value MakeList(List l) { return Make(std::make_shared<const List>(std::move(l))); }
   static Value MakeMap(Map m) { return Make(std::make_shared<const Map>(std::move(m))); }
   static Value Node(NodeValue n) { return Make(std::move(n)); }
@@ -79,9 +85,9 @@ struct Value {
 
  private:
   template <typename T>
-  static Value Make(T v) {
+  static Value Make(T&& v) {
     Value out;
-    out.data = std::move(v);
+    out.data.template emplace<std::decay_t<T>>(std::forward<T>(v));
     return out;
   }
 };

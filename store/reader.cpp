@@ -58,9 +58,15 @@ class ReaderImpl final : public Reader {
     rocks_seq_ = rocks_seq;
     {
       std::lock_guard<std::mutex> lock(impl_.idle_iters_mu);
-      if (impl_.idle_iters_seq == rocks_seq) {
-        for (int c = 0; c < kCfCount; ++c) std::swap(free_iters_[c], impl_.idle_iters[c]);
-      }
+      std::swap(scratch_, impl_.idle_scratch);
+    }
+    if (!scratch_) {
+      scratch_ = std::make_unique<ReaderScratch>();
+      scratch_->iters_seq = rocks_seq;
+    } else if (scratch_->iters_seq != rocks_seq) {
+      // Iterators of another state (the labels hold in every state).
+      for (auto& pool : scratch_->iters) pool.clear();
+      scratch_->iters_seq = rocks_seq;
     }
     last_seq_ = state_->last_seq;
     no_redirects_ = state_->no_redirects;
@@ -68,25 +74,17 @@ class ReaderImpl final : public Reader {
     latest_ = !view_.only_article.has_value() && view_.as_of >= last_seq_;
   }
   ~ReaderImpl() override {
-    // Hand the iterators to the next reader at this state (see
-    // Store::Impl::idle_iters); whatever they replace is destroyed outside
-    // the lock.
+    // Hand the iterators and labels to the next reader (see ReaderScratch),
+    // unless one at least as new is there already; whatever loses is
+    // destroyed outside the lock.
+    for (auto& pool : scratch_->iters) {
+      if (pool.size() > kMaxIdleIters) pool.resize(kMaxIdleIters);
+    }
     {
       std::lock_guard<std::mutex> lock(impl_.idle_iters_mu);
-      if (impl_.idle_iters_seq != rocks_seq_) {
-        impl_.idle_iters_seq = rocks_seq_;
-        for (int c = 0; c < kCfCount; ++c) std::swap(free_iters_[c], impl_.idle_iters[c]);
-      } else {
-        for (int c = 0; c < kCfCount; ++c) {
-          auto& idle = impl_.idle_iters[c];
-          while (idle.size() < kMaxIdleIters && !free_iters_[c].empty()) {
-            idle.push_back(std::move(free_iters_[c].back()));
-            free_iters_[c].pop_back();
-          }
-        }
-      }
+      if (!impl_.idle_scratch || impl_.idle_scratch->iters_seq < rocks_seq_) std::swap(scratch_, impl_.idle_scratch);
     }
-    for (auto& pool : free_iters_) pool.clear();
+    scratch_.reset();
     if (snap_ != nullptr) impl_.db->ReleaseSnapshot(snap_);
     --impl_.live_readers;
   }
@@ -211,7 +209,7 @@ class ReaderImpl final : public Reader {
           (!TypeIn(p.subject_types, rec.subject) || !TypeIn(p.object_types, rec.object))) {
         return true;  // no ends in the row: the entity records decide
       }
-      return !FillFact(fid, rec, &fact, &fact_pred) || fn(fact, e);
+      return !FillFact(fid, rec, &fact, &fact_pred, p.surface) || fn(fact, e);
     };
     auto visit_value = [&](FactId fid, std::string_view v, const FactEnds& e) {
       FactRecView rec;
@@ -513,7 +511,7 @@ class ReaderImpl final : public Reader {
       std::unique_ptr<rocksdb::Iterator> it(impl_.db->NewIterator(ro_, impl_.cf(c)));
       return Loop(c, it.get(), prefix, fn);
     }
-    auto& pool = free_iters_[c];
+    auto& pool = scratch_->iters[c];
     std::unique_ptr<BoundedIter> b;
     if (pool.empty()) {
       b = std::make_unique<BoundedIter>();
@@ -610,9 +608,11 @@ class ReaderImpl final : public Reader {
   // Overwrites every field of *f (which may hold a previous fact); false when
   // the fact is not visible in this view. `filled_pred`, when given, is the
   // predicate id whose label *out holds (kNoPred: none): the label is
-  // assigned only when it changes.
+  // assigned only when it changes. `surface`: false leaves f.surface empty
+  // (TriplePattern::surface).
   static constexpr PredId kNoPred = UINT32_MAX;
-  bool FillFact(FactId fid, const FactRecView& rec, Fact* out, PredId* filled_pred = nullptr) {
+  bool FillFact(FactId fid, const FactRecView& rec, Fact* out, PredId* filled_pred = nullptr,
+                bool surface = true) {
     Fact& f = *out;
     f.id = fid;
     f.subject = rec.subject;
@@ -624,7 +624,11 @@ class ReaderImpl final : public Reader {
       f.first_seen = rec.live_first_seen;
       f.support = static_cast<uint32_t>(rec.live_support);
       f.confidence = rec.live_confidence;
-      f.surface.assign(rec.live_surface);
+      if (surface) {
+        f.surface.assign(rec.live_surface);
+      } else {
+        f.surface.clear();
+      }
     } else {
       Agg agg;
       std::string prefix = codec::U64Key(fid);
@@ -644,7 +648,11 @@ class ReaderImpl final : public Reader {
       f.first_seen = agg.first_seen;
       f.support = agg.support;
       f.confidence = agg.confidence;
-      f.surface = std::move(agg.surface);
+      if (surface) {
+        f.surface = std::move(agg.surface);
+      } else {
+        f.surface.clear();
+      }
     }
     if (filled_pred == nullptr || *filled_pred != rec.pred) {
       f.predicate = PredName(rec.pred);
@@ -658,10 +666,11 @@ class ReaderImpl final : public Reader {
   // see the term later). The Store's map only grows and its nodes do not
   // move, so a reader keeps pointers to its labels: a flat index by id
   // (labels are few and their ids small; scans ask once per row), then a
-  // map for large ids. A reader lives for one query, so this costs one
-  // allocation per query, not a copy of each label.
+  // map for large ids. The flat index passes from reader to reader
+  // (ReaderScratch), so a query seldom takes the lock.
   const std::string& PredName(PredId pid) {
-    if (pid < pred_by_id_.size() && pred_by_id_[pid] != nullptr) return *pred_by_id_[pid];
+    std::vector<const std::string*>& pred_by_id = scratch_->pred_by_id;
+    if (pid < pred_by_id.size() && pred_by_id[pid] != nullptr) return *pred_by_id[pid];
     auto it = pred_names_.find(pid);
     if (it != pred_names_.end()) return *it->second;
     const std::string* name = nullptr;
@@ -677,12 +686,12 @@ class ReaderImpl final : public Reader {
         name = &impl_.pred_names.emplace(pid, std::move(v)).first->second;
       } else {
         static const std::string kUnknown = "?";
-        name = &kUnknown;
+        return kUnknown;  // not kept: a read-only store may see the label later
       }
     }
     if (pid < kMaxFlatPred) {
-      if (pred_by_id_.size() <= pid) pred_by_id_.resize(std::max<size_t>(pid + 1, kFlatPredStart), nullptr);
-      pred_by_id_[pid] = name;
+      if (pred_by_id.size() <= pid) pred_by_id.resize(std::max<size_t>(pid + 1, kFlatPredStart), nullptr);
+      pred_by_id[pid] = name;
     } else {
       pred_names_.emplace(pid, name);
     }
@@ -732,13 +741,15 @@ class ReaderImpl final : public Reader {
   bool latest_ = true;
   bool no_redirects_ = false;  // the snapshot has no redirects rows
   std::shared_ptr<const ReaderState> state_;  // shared by readers of the same state
-  // Labels by predicate id, pointing into the Store's cache (see PredName).
-  std::vector<const std::string*> pred_by_id_;
+  // Labels for large predicate ids, pointing into the Store's cache (see
+  // PredName; small ids are in scratch_).
   std::unordered_map<PredId, const std::string*> pred_names_;  // ids >= kMaxFlatPred
   static constexpr PredId kMaxFlatPred = 1 << 16;
   static constexpr size_t kFlatPredStart = 64;
   std::map<ArticleSeq, std::string> article_ids_;
-  std::vector<std::unique_ptr<BoundedIter>> free_iters_[kCfCount];  // see Scan
+  // Iterators free for the next scan (see Scan) and the labels index, taken
+  // from the last reader that ended; never null.
+  std::unique_ptr<ReaderScratch> scratch_;
   uint64_t rocks_seq_ = 0;  // the RocksDB sequence number this reader reads at
   // The entities the last FindByName read (see GetEntity); id 0 once taken.
   std::vector<Entity> named_;

@@ -471,15 +471,15 @@ std::string PrimaryFingerprint(const std::string& path) {
 }  // namespace
 
 void Store::Impl::DropIdleIterators() const {
-  std::vector<std::unique_ptr<BoundedIter>> dropped[internal::kCfCount];
+  std::unique_ptr<ReaderScratch> dropped;  // destroyed outside the lock
   {
     std::lock_guard<std::mutex> lock(idle_iters_mu);
-    for (int c = 0; c < internal::kCfCount; ++c) std::swap(dropped[c], idle_iters[c]);
+    std::swap(dropped, idle_scratch);
   }
 }
 
 Store::Impl::~Impl() {
-  for (auto& pool : idle_iters) pool.clear();  // before their column families and DB
+  idle_scratch.reset();  // its iterators before their column families and DB
   for (auto& h : cfs) {
     if (h && db) (void)db->DestroyColumnFamilyHandle(h.release());
   }

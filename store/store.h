@@ -53,6 +53,10 @@ struct TriplePattern {
   // row is decoded; rows without it read the entity.
   std::vector<EntityType> subject_types;
   std::vector<EntityType> object_types;
+  // Fill Fact::surface. A caller that never reads the surface words passes
+  // false: the facts handed to it then have an empty surface, which spares a
+  // string copy per fact scanned. Default true.
+  bool surface = true;
 };
 
 // The two ends of a fact as its index row carries them (schema 3): the

@@ -43,6 +43,18 @@ struct BoundedIter {
   std::unique_ptr<rocksdb::Iterator> it;  // declared last: destroyed first
 };
 
+// What a reader leaves for the next one (Store::Impl::idle_scratch): its
+// iterators, which read the state at `iters_seq`, and its index of predicate
+// labels, which point into Store::Impl::pred_names (labels never change once
+// written and that map's nodes never move). Handing these over as one object
+// costs a reader two pointer swaps instead of a swap per column family and a
+// locked label lookup per predicate per query.
+struct ReaderScratch {
+  uint64_t iters_seq = 0;
+  std::vector<std::unique_ptr<BoundedIter>> iters[internal::kCfCount];
+  std::vector<const std::string*> pred_by_id;  // null: not looked up yet
+};
+
 class Store::Impl {
  public:
   ~Impl();
@@ -83,9 +95,9 @@ class Store::Impl {
   // more than a short query's scans (a merging iterator over the memtables and
   // every level). A reader at another sequence number drops them, so they
   // pin old files and memtables only until the next read after a write.
+  // They travel in the ReaderScratch of the last reader that ended.
   mutable std::mutex idle_iters_mu;
-  mutable uint64_t idle_iters_seq = 0;
-  mutable std::vector<std::unique_ptr<BoundedIter>> idle_iters[internal::kCfCount];
+  mutable std::unique_ptr<ReaderScratch> idle_scratch;
 
   // Destroys the idle iterators (after a write).
   void DropIdleIterators() const;

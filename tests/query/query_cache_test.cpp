@@ -2,6 +2,7 @@
 // $parameters reuses the bound form of its last run (query::Rebind) and must
 // return exactly what binding afresh returns; a write to the store (a new
 // article, an alias), another view or other options bind afresh.
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -250,4 +251,54 @@ TEST_CASE("threads running one query text with different parameters get their ow
   }
   for (auto& th : threads) th.join();
   for (size_t t = 0; t < params.size(); ++t) CHECK(mismatches[t] == 0);
+}
+
+TEST_CASE("a rebound query keeps its plan only when planning afresh would give the same one", "[query]") {
+  kg::test::TempDir dir;
+  auto opened = kg::store::Store::Open(dir.str(), kg::store::OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  auto store = std::move(opened).value();
+  REQUIRE(kg::test::BuildFixtureGraph(*store).ok());
+  int fresh = 0;
+  // The plan the cached run used, and the plan of the same query bound from
+  // scratch (a new text).
+  auto plans = [&](const std::string& q, const kg::query::QueryOptions& opt) {
+    auto cached = kg::query::ExplainQuery(*store, q, opt);
+    auto scratch = kg::query::ExplainQuery(*store, q + " /* plan " + std::to_string(++fresh) + " */", opt);
+    REQUIRE(cached.ok());
+    REQUIRE(scratch.ok());
+    return std::make_pair(*cached, *scratch);
+  };
+  // Which end the plan starts from follows the names' candidate counts: none
+  // for "Nobody", so b first; then back to a.
+  const std::string q = "MATCH (a {name: $a})-[r]-(b {name: $b}) RETURN a.name, type(r), b.name";
+  const std::vector<kg::query::Params> runs = {
+      {{"a", S("Rubio")}, {"b", S("Iran")}},   {{"a", S("Zelensky")}, {"b", S("Russia")}},
+      {{"a", S("Rubio")}, {"b", S("Nobody")}}, {{"a", S("NATO")}, {"b", S("Nobody")}},
+      {{"a", S("Rubio")}, {"b", S("Iran")}},   {{"a", S("Nobody")}, {"b", S("Iran")}},
+  };
+  const uint64_t before = kg::query::PlanReuses();
+  std::vector<std::string> seen;
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& params : runs) {
+      INFO("run " << &params - &runs[0] << ", round " << round);
+      const auto opt = With(params);
+      const auto [cached, scratch] = plans(q, opt);
+      CHECK(cached == scratch);
+      CHECK(Render(*store, q, opt) == Fresh(*store, q, opt));
+      if (std::find(seen.begin(), seen.end(), cached) == seen.end()) seen.push_back(cached);
+    }
+  }
+  CHECK(seen.size() >= 2);  // the names did change the plan
+  CHECK(kg::query::PlanReuses() > before);  // and equal counts kept it
+
+  // A type from a parameter is checked in the scan: a new type is a new plan
+  // (the rows would differ if the old one ran).
+  const std::string typed = "MATCH (a {name: $a})-[]-(b)-[r]-(c) WHERE c.type = $t RETURN DISTINCT c.name ORDER BY c.name";
+  for (const char* t : {"place", "organization", "place", "person"}) {
+    const auto opt = With({{"a", S("Marco Rubio")}, {"t", S(t)}});
+    const auto [cached, scratch] = plans(typed, opt);
+    CHECK(cached == scratch);
+    CHECK(Render(*store, typed, opt) == Fresh(*store, typed, opt));
+  }
 }

@@ -349,33 +349,99 @@ TEST_CASE("scanned facts equal their records in every view", "[store]") {
   View as_of_one;
   as_of_one.as_of = 1;
   int checked = 0;
-  for (const View& view : {View(), as_of_one, only_two}) {
-    auto r = store->NewReader(view);
-    auto same = [&](const kg::Fact& f, const kg::store::FactEnds&) {
-      auto g = r->GetFact(f.id);
-      REQUIRE(g);
-      CHECK(f.subject == g->subject);
-      CHECK(f.object == g->object);
-      CHECK(f.predicate == g->predicate);
-      CHECK(f.negated == g->negated);
-      CHECK(f.modality == g->modality);
-      CHECK(f.first_seen == g->first_seen);
-      CHECK(f.support == g->support);
-      CHECK(f.confidence == g->confidence);
-      CHECK(f.surface == g->surface);
-      ++checked;
-      return true;
-    };
-    std::vector<kg::EntityId> ids;
-    REQUIRE(r->ScanEntities([&](const kg::Entity& e) { return ids.push_back(e.id), true; }).ok());
-    for (kg::EntityId id : ids) {
-      REQUIRE(r->ScanFactsWithEnds({id, std::nullopt, std::nullopt}, same).ok());
-      REQUIRE(r->ScanFactsWithEnds({std::nullopt, std::nullopt, id}, same).ok());
-      kg::store::TriplePattern typed{id, std::nullopt, std::nullopt};
-      typed.object_types = {EntityType::kPlace, EntityType::kOrganization};
-      REQUIRE(r->ScanFactsWithEnds(typed, same).ok());
+  // surface = false (TriplePattern::surface): the same facts, every field
+  // but the surface words filled.
+  for (const bool surface : {true, false}) {
+    for (const View& view : {View(), as_of_one, only_two}) {
+      auto r = store->NewReader(view);
+      auto same = [&](const kg::Fact& f, const kg::store::FactEnds&) {
+        auto g = r->GetFact(f.id);
+        REQUIRE(g);
+        CHECK(f.subject == g->subject);
+        CHECK(f.object == g->object);
+        CHECK(f.predicate == g->predicate);
+        CHECK(f.negated == g->negated);
+        CHECK(f.modality == g->modality);
+        CHECK(f.first_seen == g->first_seen);
+        CHECK(f.support == g->support);
+        CHECK(f.confidence == g->confidence);
+        CHECK(!g->surface.empty());
+        CHECK(f.surface == (surface ? g->surface : std::string()));
+        ++checked;
+        return true;
+      };
+      auto pattern = [&](std::optional<kg::EntityId> s, std::optional<std::string> p, std::optional<kg::EntityId> o) {
+        kg::store::TriplePattern t{s, std::move(p), o};
+        t.surface = surface;
+        return t;
+      };
+      std::vector<kg::EntityId> ids;
+      REQUIRE(r->ScanEntities([&](const kg::Entity& e) { return ids.push_back(e.id), true; }).ok());
+      for (kg::EntityId id : ids) {
+        REQUIRE(r->ScanFactsWithEnds(pattern(id, std::nullopt, std::nullopt), same).ok());
+        REQUIRE(r->ScanFactsWithEnds(pattern(std::nullopt, std::nullopt, id), same).ok());
+        kg::store::TriplePattern typed = pattern(id, std::nullopt, std::nullopt);
+        typed.object_types = {EntityType::kPlace, EntityType::kOrganization};
+        REQUIRE(r->ScanFactsWithEnds(typed, same).ok());
+      }
+      REQUIRE(r->ScanFactsWithEnds(pattern(std::nullopt, std::string("inspect"), std::nullopt), same).ok());
+      REQUIRE(r->ScanFacts(pattern(std::nullopt, std::string("visit"), std::nullopt),
+                           [&](const kg::Fact& f) { return same(f, kg::store::FactEnds()); })
+                  .ok());
     }
-    REQUIRE(r->ScanFactsWithEnds({std::nullopt, std::string("inspect"), std::nullopt}, same).ok());
   }
-  CHECK(checked >= 8);
+  CHECK(checked >= 16);
+}
+
+// Readers hand their iterators and predicate labels to the next reader
+// (store_impl.h ReaderScratch): a reader after a write must not read through
+// iterators of the old state, a reader that outlives a newer one must not hand
+// its old iterators on, and labels learnt by one reader serve the next.
+TEST_CASE("readers that reuse an earlier reader's iterators and labels read their own state", "[store]") {
+  TempDir dir;
+  auto store = OpenRw(dir);
+  auto facts_of = [&](kg::store::Reader& r, kg::EntityId id) {
+    std::vector<std::string> out;
+    REQUIRE(r.ScanFactsWithEnds({id, std::nullopt, std::nullopt}, [&](const kg::Fact& f, const kg::store::FactEnds& e) {
+      out.push_back(f.predicate + " " + std::string(e.object_name));
+      return true;
+    }).ok());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  ArticleBuilder a("one");
+  const int rubio = a.Entity("Marco Rubio", EntityType::kPerson);
+  const int iran = a.Entity("Iran", EntityType::kPlace);
+  a.Sentence("Marco Rubio warned Iran.");
+  a.Fact(rubio, "warn", iran);
+  Commit(*store, a);
+  kg::EntityId rubio_id = 0;
+  {
+    auto r = store->NewReader();
+    auto ids = r->FindByName("Marco Rubio");
+    REQUIRE(ids.size() == 1);
+    rubio_id = ids[0];
+    CHECK(facts_of(*r, rubio_id) == std::vector<std::string>{"warn Iran"});
+  }
+  auto old_reader = store->NewReader();  // takes the first reader's iterators
+  CHECK(facts_of(*old_reader, rubio_id) == std::vector<std::string>{"warn Iran"});
+  ArticleBuilder b("two");
+  const int rubio2 = b.Entity("Marco Rubio", EntityType::kPerson);
+  const int nato = b.Entity("NATO", EntityType::kOrganization);
+  b.Sentence("Marco Rubio praised NATO.");
+  b.Fact(rubio2, "praise", nato);
+  Commit(*store, b);
+  const std::vector<std::string> both = {"praise NATO", "warn Iran"};
+  {
+    auto r = store->NewReader();
+    CHECK(facts_of(*r, rubio_id) == both);
+  }
+  // The old reader still reads its state, and ending after the newer one it
+  // leaves that one's iterators for the next reader.
+  CHECK(facts_of(*old_reader, rubio_id) == std::vector<std::string>{"warn Iran"});
+  old_reader.reset();
+  for (int i = 0; i < 3; ++i) {
+    auto r = store->NewReader();
+    CHECK(facts_of(*r, rubio_id) == both);
+  }
 }
