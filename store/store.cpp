@@ -81,7 +81,8 @@ bool QueryReadFamily(Cf c) {
 // place in the mapping (and does not put such blocks in the block cache).
 // Against LZ4 blocks read with `pread`, a cold 1-hop on the 1M-fact graph was
 // ~20 % faster and a 2-hop ~9 % (docs/query.md, in-process A/B), for 42 %
-// more on disk (307 to 437 MiB); LZ4 or no compression alone gained less.
+// more on disk (307 to 437 MiB, 441 with 2 KiB blocks); LZ4 or no
+// compression alone gained less.
 // The rest keep LZ4, and ZSTD at the bottom level. A family's existing files
 // keep their compression until compaction rewrites them (`kg upgrade`
 // compacts every family).
