@@ -80,7 +80,7 @@ bool QueryReadFamily(Cf c) {
 // then needs no `pread`, no decompression and no copy; RocksDB parses it in
 // place in the mapping (and does not put such blocks in the block cache).
 // Against LZ4 blocks read with `pread`, a cold 1-hop on the 1M-fact graph was
-// ~20 % faster and a 2-hop ~9 % (docs/query.md, in-process A/B), for 42 %
+// 19-25 % faster and a 2-hop 7-14 % (docs/query.md, in-process A/B), for 42 %
 // more on disk (307 to 437 MiB, 441 with 2 KiB blocks); LZ4 or no
 // compression alone gained less.
 // The rest keep LZ4, and ZSTD at the bottom level. A family's existing files
