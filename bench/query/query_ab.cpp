@@ -16,12 +16,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "query/engine.h"
 #include "store/store.h"
+#include "uniform_subjects.h"
 
 namespace {
 
@@ -65,25 +65,10 @@ int main(int argc, char** argv) {
     }
     stores[k] = std::move(opened).value();
   }
-  std::vector<std::string> names;
-  {
-    auto reader = stores[0]->NewReader();
-    std::vector<kg::EntityId> subjects;
-    (void)reader->ScanFacts({}, [&](const kg::Fact& f) {
-      subjects.push_back(f.subject);
-      return true;
-    });
-    std::sort(subjects.begin(), subjects.end());
-    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
-    if (subjects.empty()) {
-      std::fprintf(stderr, "%s has no facts\n", args[0].c_str());
-      return 1;
-    }
-    std::mt19937_64 rng(seed);
-    for (int i = 0; i < n; ++i) {
-      auto e = reader->GetEntity(subjects[std::uniform_int_distribution<size_t>(0, subjects.size() - 1)(rng)]);
-      names.push_back(e ? e->name : std::string());
-    }
+  const std::vector<std::string> names = UniformSubjectNames(*stores[0], static_cast<size_t>(n), seed);
+  if (names.empty()) {
+    std::fprintf(stderr, "%s has no facts\n", args[0].c_str());
+    return 1;
   }
   std::vector<double> us[2];
   uint64_t errors = 0;

@@ -16,12 +16,12 @@
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "query/engine.h"
 #include "store/store.h"
+#include "uniform_subjects.h"
 
 int main(int argc, char** argv) {
   if (argc != 4) {
@@ -36,23 +36,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto store = std::move(opened).value();
-  std::vector<std::string> names;
-  {
-    auto reader = store->NewReader();
-    std::vector<kg::EntityId> subjects;
-    (void)reader->ScanFacts({}, [&](const kg::Fact& f) {
-      subjects.push_back(f.subject);
-      return true;
-    });
-    std::sort(subjects.begin(), subjects.end());
-    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
-    if (subjects.empty()) return 1;
-    std::mt19937_64 rng(11);
-    for (int i = 0; i < 2000; ++i) {
-      auto e = reader->GetEntity(subjects[std::uniform_int_distribution<size_t>(0, subjects.size() - 1)(rng)]);
-      names.push_back(e ? e->name : std::string());
-    }
-  }
+  const std::vector<std::string> names = UniformSubjectNames(*store, 2000, 11);
+  if (names.empty()) return 1;
   auto cpu_now = [] {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
