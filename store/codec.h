@@ -95,6 +95,13 @@ class Decoder {
     p_ += n;
     return s;
   }
+  // The next n bytes as a view into the input.
+  std::string_view Bytes(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) return Fail(), std::string_view();
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
   float Float() {
     if (end_ - p_ < 4) return Fail(), 0.0f;
     uint32_t bits = GetU32(p_);

@@ -38,12 +38,13 @@ enum Cf : int {
   kEntitySeen,
   kStpo,
   kNames,
+  kAdj,
   kCfCount
 };
 inline constexpr const char* kCfNames[kCfCount] = {
     "default", "meta", "terms", "entities", "aliases", "redirects", "fact_ids",
     "facts", "spo", "pos", "osp", "evidence", "sentences", "log", "article_index",
-    "retractions", "contrib", "mentions", "entity_seen", "stpo", "names"};
+    "retractions", "contrib", "mentions", "entity_seen", "stpo", "names", "adj"};
 
 using PredId = uint32_t;
 
@@ -298,6 +299,33 @@ inline std::string StpoKey(EntityId s, EntityType object_type, PredId p, EntityI
   return k;
 }
 inline constexpr size_t kStpoKeySize = 29;
+
+// adj (schema 5): s(8) -> every spo row of s, in key order, packed into one
+// value: per row the spo key without its subject (p(4) o(8) fid(8)) and the
+// row's value (varint length, bytes). A subject's out-facts are then one
+// point read instead of a Seek and a Next per row through RocksDB's
+// iterator stack (DESIGN.md "Adjacency values"). Only subjects with at most
+// kAdjMaxRows rows have one: a commit that touches a subject rewrites its
+// whole value, so the cap bounds that cost; a hub is read from spo.
+inline constexpr size_t kAdjMaxRows = 256;
+inline constexpr size_t kAdjSuffixSize = 20;  // spo key minus the subject
+inline void AppendAdjRow(std::string* out, std::string_view spo_key, std::string_view value) {
+  out->append(spo_key.substr(8));
+  codec::PutString(out, value);
+}
+// Calls fn(suffix, value) for each row until fn returns false; false when
+// the value is malformed (rows before the damage were visited).
+template <typename Fn>
+bool ForEachAdjRow(std::string_view packed, Fn&& fn) {
+  codec::Decoder d(packed);
+  while (!d.done()) {
+    const std::string_view suffix = d.Bytes(kAdjSuffixSize);
+    const std::string_view value = d.StringView();
+    if (!d.ok()) return false;
+    if (!fn(suffix, value)) return true;
+  }
+  return true;
+}
 
 // evidence: fid(8) seq(8) sentence(4) ord(2) -> EvidenceRec
 inline std::string EvidenceKey(FactId f, ArticleSeq seq, uint32_t sentence, uint16_t ord) {

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -70,7 +71,7 @@ std::string HexHash(std::string_view text) {
 // entity records, and the three fact indexes (expansions).
 bool QueryReadFamily(Cf c) {
   return c == kAliases || c == kEntities || c == kSpo || c == kPos || c == kOsp || c == kStpo ||
-         c == kNames || c == kTerms || c == kRedirects || c == kMeta;
+         c == kNames || c == kTerms || c == kRedirects || c == kMeta || c == kAdj;
 }
 
 // `query_read`: a family queries read (QueryReadFamily). A query on a fresh
@@ -194,9 +195,13 @@ class Txn {
     return FromRocks(s, "read");
   }
   void Put(Cf c, const std::string& key, const std::string& value) {
+    if (c == kSpo && key.size() >= 8) adj_dirty_.insert(codec::GetU64(key.data()));
     (void)batch_.Put(impl_.cf(c), key, value);
   }
-  void Delete(Cf c, const std::string& key) { (void)batch_.Delete(impl_.cf(c), key); }
+  void Delete(Cf c, const std::string& key) {
+    if (c == kSpo && key.size() >= 8) adj_dirty_.insert(codec::GetU64(key.data()));
+    (void)batch_.Delete(impl_.cf(c), key);
+  }
   // Writes a fact record and its four index rows (spo, pos, osp, and stpo,
   // keyed by the object's type: schema 4), whose value is the same record
   // plus both ends' type and name (schema 3), so a latest-view index scan
@@ -312,7 +317,45 @@ class Txn {
     return FromRocks(it->status(), "scan");
   }
 
+  // The adj value (schema 5) of every subject whose spo rows this mutation
+  // wrote or deleted, from those rows as they will stand (batch over
+  // database): every spo write goes through Put/Delete, so every mutation
+  // keeps adj equal to spo. A subject with more than kAdjMaxRows rows, or
+  // none, has no value.
+  Status RebuildAdjacency() {
+    if (adj_dirty_.empty()) return Status::Ok();
+    rocksdb::ReadOptions ro;
+    std::unique_ptr<rocksdb::Iterator> it(
+        batch_.NewIteratorWithBase(impl_.cf(kSpo), impl_.db->NewIterator(ro, impl_.cf(kSpo)), &ro));
+    std::string packed;
+    for (EntityId subject : adj_dirty_) {
+      const std::string prefix = codec::U64Key(subject);
+      packed.clear();
+      size_t rows = 0;
+      for (it->Seek(prefix); it->Valid() && rows <= kAdjMaxRows; it->Next()) {
+        const rocksdb::Slice k = it->key();
+        if (!k.starts_with(prefix)) break;
+        if (k.size() != 8 + kAdjSuffixSize) continue;
+        AppendAdjRow(&packed, std::string_view(k.data(), k.size()),
+                     std::string_view(it->value().data(), it->value().size()));
+        ++rows;
+      }
+      if (Status s = FromRocks(it->status(), "scan of spo"); !s.ok()) return s;
+      if (rows > 0 && rows <= kAdjMaxRows) {
+        (void)batch_.Put(impl_.cf(kAdj), prefix, packed);
+        continue;
+      }
+      std::string old;
+      bool found = false;
+      if (Status s = Get(kAdj, prefix, &old, &found); !s.ok()) return s;
+      if (found) (void)batch_.Delete(impl_.cf(kAdj), prefix);
+    }
+    adj_dirty_.clear();
+    return Status::Ok();
+  }
+
   Status Write() {
+    if (Status s = RebuildAdjacency(); !s.ok()) return s;
     rocksdb::WriteOptions wo;
     wo.sync = true;
     Status s = FromRocks(impl_.db->Write(wo, batch_.GetWriteBatch()), "write");
@@ -400,6 +443,7 @@ class Txn {
   std::unordered_map<EntityId, EndRec> ends_;  // see NoteEntity
   Store::Impl& impl_;
   rocksdb::WriteBatchWithIndex batch_;
+  std::set<EntityId> adj_dirty_;  // subjects whose adj value Write rebuilds
 };
 
 Status ValidateExtraction(std::string_view text, const Extraction& x) {
@@ -626,6 +670,48 @@ Status UpgradeFrom3(Store::Impl& impl) {
   return WriteVersion(impl, &b, 4);
 }
 
+// Schema 4 -> 5 in place: the adj value of every subject with at most
+// kAdjMaxRows spo rows, from one pass over spo (rows come grouped by
+// subject), after a range deletion of whatever adj held (an interrupted
+// upgrade left some values; rerunning writes them all again), then the
+// version record last.
+Status UpgradeFrom4(Store::Impl& impl) {
+  rocksdb::ReadOptions ro;
+  rocksdb::WriteOptions wo;
+  rocksdb::WriteBatch b;
+  (void)b.DeleteRange(impl.cf(kAdj), rocksdb::Slice(""), rocksdb::Slice(std::string(9, '\xff')));
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kSpo)));
+  std::string packed;
+  std::optional<EntityId> subject;
+  size_t rows = 0;
+  auto flush = [&]() -> Status {
+    if (subject && rows > 0 && rows <= kAdjMaxRows) (void)b.Put(impl.cf(kAdj), codec::U64Key(*subject), packed);
+    packed.clear();
+    rows = 0;
+    if (b.Count() >= 50'000) {
+      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
+      b.Clear();
+    }
+    return Status::Ok();
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != 8 + kAdjSuffixSize) continue;
+    const EntityId s = codec::GetU64(k.data());
+    if (subject != s) {
+      if (Status st = flush(); !st.ok()) return st;
+      subject = s;
+    }
+    if (++rows <= kAdjMaxRows) {
+      AppendAdjRow(&packed, std::string_view(k.data(), k.size()),
+                   std::string_view(it->value().data(), it->value().size()));
+    }
+  }
+  if (Status st = FromRocks(it->status(), "upgrade: scan of spo"); !st.ok()) return st;
+  if (Status st = flush(); !st.ok()) return st;
+  return WriteVersion(impl, &b, 5);
+}
+
 // Rewrites every family into one sorted run at the bottom level with the
 // current options (MakeCfOptions: compression), so a scan or a Seek reads
 // one file per family and no overwritten or deleted rows.
@@ -664,6 +750,7 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   // per block read. Files are immutable once written; RocksDB checks every
   // read against the file's size, and checksums as before.
   dbo.allow_mmap_reads = options.mmap_reads;
+  impl->adjacency_reads = options.adjacency_reads;
   std::vector<std::string> existing;
   const bool exists = rocksdb::DB::ListColumnFamilies(dbo, path, &existing).ok();
   if (!exists) {
@@ -804,10 +891,14 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
       if (Status st = UpgradeFrom3(*impl); !st.ok()) return st;
       ver = 4;
     }
+    if (ver == 4 && upgrade) {
+      if (Status st = UpgradeFrom4(*impl); !st.ok()) return st;
+      ver = 5;
+    }
     if (ver == kSchemaVersion && upgrade) {
       if (Status st = CompactAll(*impl); !st.ok()) return st;
     }
-    if (ver == 2 || ver == 3) {
+    if (ver >= 2 && ver <= 4) {
       return Status::VersionMismatch(
           "database " + path + " has schema version " + std::to_string(ver) +
           ", older than this kg reads (" + std::to_string(kSchemaVersion) +

@@ -27,7 +27,9 @@ namespace kg::store {
 // 4: a fourth index, stpo (subject, object type, predicate, object), and a
 //    per-name row of the live entities with their mentions (Store::Upgrade
 //    converts 2 and 3).
-inline constexpr uint32_t kSchemaVersion = 4;
+// 5: an adjacency value per subject (adj: its spo rows packed into one
+//    value; subjects with at most 256 facts). Store::Upgrade converts 2-4.
+inline constexpr uint32_t kSchemaVersion = 5;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
@@ -121,6 +123,9 @@ struct OpenOptions {
   // options"), or with pread into the block cache: for comparisons, and for
   // file systems where mapping files is a problem.
   bool mmap_reads = true;
+  // Read a subject's out-facts from its adj value (schema 5; the default) or,
+  // off, from its spo rows as schema 4 did: for comparisons (kg-query-ab).
+  bool adjacency_reads = true;
 };
 
 class Store {

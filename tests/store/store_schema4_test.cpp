@@ -14,6 +14,7 @@
 #include "store/records.h"
 #include "store/store.h"
 #include "tests/store/article_builder.h"
+#include "tests/store/expected_adj.h"
 #include "tests/store/raw_db.h"
 #include "tests/store/store_fixture.h"
 #include "tests/test_util.h"
@@ -72,11 +73,13 @@ Rows ExpectedNames(const Rows& entities) {
 }
 
 // Closes nothing: call with the store closed. Checks both schema-4
-// structures against the rows they derive from, exactly (no stale row).
+// structures and schema 5's adj values against the rows they derive from,
+// exactly (no stale row).
 void CheckRaw(const std::string& path) {
   kg::test::RawDb db(path);
   const Rows spo = ReadFamily(db, "spo");
   CHECK(ReadFamily(db, "stpo") == ExpectedStpo(spo));
+  CHECK(ReadFamily(db, "adj") == kg::test::ExpectedAdj(spo));
   CHECK(ReadFamily(db, "names") == ExpectedNames(ReadFamily(db, "entities")));
 }
 
@@ -184,7 +187,7 @@ void CheckAll(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("stpo rows and names rows follow commit, merge across types, split, alias and retraction") {
+TEST_CASE("stpo rows, names rows and adj values follow commit, merge across types, split, alias and retraction") {
   TempDir dir;
   const std::string path = dir.str() + "/db";
   {
