@@ -307,7 +307,7 @@ inline constexpr size_t kStpoKeySize = 29;
 // iterator stack (DESIGN.md "Adjacency values"). Only subjects with at most
 // kAdjMaxRows rows have one: a commit that touches a subject rewrites its
 // whole value, so the cap bounds that cost; a hub is read from spo.
-inline constexpr size_t kAdjMaxRows = 256;
+inline constexpr size_t kAdjMaxRows = 64;
 inline constexpr size_t kAdjSuffixSize = 20;  // spo key minus the subject
 inline void AppendAdjRow(std::string* out, std::string_view spo_key, std::string_view value) {
   out->append(spo_key.substr(8));

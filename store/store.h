@@ -28,7 +28,7 @@ namespace kg::store {
 //    per-name row of the live entities with their mentions (Store::Upgrade
 //    converts 2 and 3).
 // 5: an adjacency value per subject (adj: its spo rows packed into one
-//    value; subjects with at most 256 facts). Store::Upgrade converts 2-4.
+//    value; subjects with at most 64 facts). Store::Upgrade converts 2-4.
 inline constexpr uint32_t kSchemaVersion = 5;
 
 enum class OpenMode {
