@@ -485,8 +485,8 @@ std::string PrimaryFingerprint(const std::string& path) {
 }
 
 // The table files (by number) live in the version the current MANIFEST
-// (the one CURRENT names) ends with, read with RocksDB's MANIFEST reader:
-// ~0.5 ms for the 1M-fact graph's 4 KiB MANIFEST.
+// (the one CURRENT names) ends with, read with RocksDB's MANIFEST reader
+// (the 1M-fact graph's MANIFEST is 4 KiB).
 Status ManifestTableFiles(const std::string& path, std::set<uint64_t>* files) {
   std::string current;
   {
@@ -535,7 +535,7 @@ std::string TableFileName(const std::string& path, uint64_t number) {
 // MANIFEST still lists was live before and after the open, so the secondary
 // should have it; a plain read-only open (DB::OpenForReadOnly, which opens
 // every table file of every live family and fails on a missing or short
-// one, ~15-30 ms on the 1M-fact graph: only on this rare path) confirms.
+// one, a few tens of ms on the 1M-fact graph: only on this rare path) confirms.
 // kCorruption naming the file; kBusy when the files changed under the open
 // (the caller retries it); Ok otherwise.
 Status CheckSecondaryTableFiles(rocksdb::DB& db, const std::string& path, const std::set<uint64_t>& before) {
