@@ -536,8 +536,9 @@ std::string TableFileName(const std::string& path, uint64_t number) {
 // should have it; a plain read-only open (DB::OpenForReadOnly, which opens
 // every table file of every live family and fails on a missing or short
 // one, a few tens of ms on the 1M-fact graph: only on this rare path) confirms.
-// kCorruption naming the file; kBusy when the files changed under the open
-// (the caller retries it); Ok otherwise.
+// kCorruption naming the file (or from RocksDB: a damaged MANIFEST); kBusy
+// when the files changed under the open (the caller retries it); Ok
+// otherwise.
 Status CheckSecondaryTableFiles(rocksdb::DB& db, const std::string& path, const std::set<uint64_t>& before) {
   std::vector<rocksdb::LiveFileMetaData> live;
   db.GetLiveFilesMetaData(&live);
@@ -549,7 +550,7 @@ Status CheckSecondaryTableFiles(rocksdb::DB& db, const std::string& path, const 
   }
   if (absent.empty()) return Status::Ok();
   std::set<uint64_t> after;
-  if (Status s = ManifestTableFiles(path, &after); !s.ok()) return s;
+  if (Status s = ManifestTableFiles(path, &after); !s.ok()) return Status::Busy(s.message());  // retried
   std::vector<uint64_t> suspects;
   for (uint64_t n : absent) {
     if (after.count(n) != 0) suspects.push_back(n);
@@ -865,7 +866,11 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
       checked = ManifestTableFiles(path, &listed);
       s = rocksdb::DB::OpenAsSecondary(dbo, path, impl->secondary_dir, descs, &handles, &raw);
       if (s.ok()) s = raw->TryCatchUpWithPrimary();
-      if (s.ok() && checked.ok()) checked = CheckSecondaryTableFiles(*raw, path, listed);
+      bool damaged = false;
+      if (s.ok() && checked.ok()) {
+        checked = CheckSecondaryTableFiles(*raw, path, listed);
+        damaged = checked.code() == Status::Code::kCorruption;
+      }
       if (s.ok() && checked.ok()) break;
       if (raw != nullptr) {
         for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
@@ -873,7 +878,7 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
         raw = nullptr;
       }
       // A damaged table file stays damaged: no retry.
-      if (s.ok() && checked.code() == Status::Code::kCorruption) return checked;
+      if (damaged) return checked;
       // The writer may have deleted a file we were about to read: retry.
       std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
     }
