@@ -22,6 +22,8 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_checksum.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/transaction_log.h>
@@ -30,6 +32,16 @@
 #include "graph/known_names.h"
 #include "graph/resolve.h"
 #include "store/store_impl.h"
+
+namespace rocksdb {
+// RocksDB's own reader of a MANIFEST: the live table files (by number) of the
+// version the MANIFEST's first `manifest_file_size` bytes end with. Exported
+// by librocksdb 7.8 but declared in util/file_checksum_helper.h of RocksDB's
+// source tree, which librocksdb-dev does not install; this is its 7.8
+// signature (a RocksDB without it fails to link, not silently).
+Status GetFileChecksumsFromManifest(Env* src_env, const std::string& abs_path, uint64_t manifest_file_size,
+                                    FileChecksumList* checksum_list);
+}  // namespace rocksdb
 
 namespace kg::store {
 
@@ -516,6 +528,113 @@ std::string PrimaryFingerprint(const std::string& path) {
   return out;
 }
 
+// The table files (by number) live in the version the current MANIFEST
+// (the one CURRENT names) ends with, read with RocksDB's MANIFEST reader
+// (the 1M-fact graph's MANIFEST is 4 KiB).
+Status ManifestTableFiles(const std::string& path, std::set<uint64_t>* files) {
+  std::string current;
+  {
+    std::ifstream in(fs::path(path) / "CURRENT");
+    if (!std::getline(in, current) || current.rfind("MANIFEST-", 0) != 0) {
+      return Status::Corruption("database " + path + ": CURRENT does not name a MANIFEST");
+    }
+  }
+  const std::string manifest = (fs::path(path) / current).string();
+  std::error_code ec;
+  const uint64_t size = fs::file_size(manifest, ec);
+  if (ec) return Status::IoError("database " + path + ": " + manifest + ": " + ec.message());
+  std::unique_ptr<rocksdb::FileChecksumList> list(rocksdb::NewFileChecksumList());
+  if (Status s = FromRocks(rocksdb::GetFileChecksumsFromManifest(rocksdb::Env::Default(), manifest, size, list.get()),
+                           "database " + path + ": read " + manifest);
+      !s.ok()) {
+    return s;
+  }
+  std::vector<uint64_t> numbers;
+  std::vector<std::string> checksums;
+  std::vector<std::string> functions;
+  if (Status s = FromRocks(list->GetAllFileChecksums(&numbers, &checksums, &functions),
+                           "database " + path + ": read " + manifest);
+      !s.ok()) {
+    return s;
+  }
+  files->clear();
+  files->insert(numbers.begin(), numbers.end());
+  return Status::Ok();
+}
+
+std::string TableFileName(const std::string& path, uint64_t number) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%06llu.sst", static_cast<unsigned long long>(number));
+  return (fs::path(path) / name).string();
+}
+
+// A secondary instance checks every table file of the MANIFEST it replays
+// for existence and size, and one that fails (deleted, cut short) it leaves
+// out of its version without an error: reads then silently miss that file's
+// keys (a read-write open refuses such a database). `before`: the files the
+// MANIFEST listed before the secondary opened. A file in `before` missing
+// from the secondary's version was deleted by a writer since (a compaction),
+// or dropped, or belongs to a dropped column family (the MANIFEST reader
+// does not follow family drops; kg drops none, its tests do). One the
+// MANIFEST still lists was live before and after the open, so the secondary
+// should have it; a plain read-only open (DB::OpenForReadOnly, which opens
+// every table file of every live family and fails on a missing or short
+// one, a few tens of ms on the 1M-fact graph: only on this rare path) confirms.
+// kCorruption naming the file (or from RocksDB: a damaged MANIFEST); kBusy
+// when the files changed under the open (the caller retries it); Ok
+// otherwise.
+Status CheckSecondaryTableFiles(rocksdb::DB& db, const std::string& path, const std::set<uint64_t>& before) {
+  std::vector<rocksdb::LiveFileMetaData> live;
+  db.GetLiveFilesMetaData(&live);
+  std::set<uint64_t> in_version;
+  for (const auto& f : live) in_version.insert(f.file_number);
+  std::vector<uint64_t> absent;
+  for (uint64_t n : before) {
+    if (in_version.count(n) == 0) absent.push_back(n);
+  }
+  if (absent.empty()) return Status::Ok();
+  std::set<uint64_t> after;
+  if (Status s = ManifestTableFiles(path, &after); !s.ok()) return Status::Busy(s.message());  // retried
+  std::vector<uint64_t> suspects;
+  for (uint64_t n : absent) {
+    if (after.count(n) != 0) suspects.push_back(n);
+  }
+  if (suspects.empty()) return Status::Busy("database " + path + " changed while it was opened read-only");
+
+  rocksdb::DBOptions o;
+  o.max_open_files = -1;
+  o.max_file_opening_threads = 1;
+  o.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
+  std::vector<std::string> names;
+  if (Status s = FromRocks(rocksdb::DB::ListColumnFamilies(o, path, &names), "database " + path); !s.ok()) {
+    return s;
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status confirm = rocksdb::DB::OpenForReadOnly(o, path, descs, &handles, &raw);
+  if (raw != nullptr) {
+    for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
+    delete raw;  // NOLINT: RocksDB hands back a raw pointer; only opened to check
+  }
+  if (confirm.ok()) return Status::Ok();  // a dropped family's files
+  // RocksDB names the file it could not open (as NNNNNN.sst or .ldb).
+  const std::string said = confirm.ToString();
+  for (uint64_t n : suspects) {
+    const std::string file = TableFileName(path, n);
+    if (said.find(fs::path(file).stem().string()) == std::string::npos) continue;
+    std::error_code ec;
+    const uintmax_t size = fs::file_size(file, ec);
+    const std::string why = ec ? "is missing" : "fails RocksDB's size check (" + std::to_string(size) +
+                                                    " bytes: cut short or overwritten)";
+    return Status::Corruption("database " + path + " is damaged: table file " + file +
+                              ", which its MANIFEST lists, " + why +
+                              "; refusing to answer without its rows (restore the directory from a copy)");
+  }
+  return Status::Busy("database " + path + " changed while it was opened read-only (" + said + ")");
+}
+
 }  // namespace
 
 void Store::Impl::DropIdleIterators() const {
@@ -825,21 +944,33 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
     std::error_code ec;
     fs::create_directories(impl->secondary_dir, ec);
     dbo.max_open_files = -1;  // required by secondary instances
+    Status checked = Status::Ok();
     for (int attempt = 0; attempt < 5; ++attempt) {
       handles.clear();
       impl->primary_fingerprint = PrimaryFingerprint(path);
+      // Read before the secondary replays the MANIFEST (CheckSecondaryTableFiles).
+      std::set<uint64_t> listed;
+      checked = ManifestTableFiles(path, &listed);
       s = rocksdb::DB::OpenAsSecondary(dbo, path, impl->secondary_dir, descs, &handles, &raw);
       if (s.ok()) s = raw->TryCatchUpWithPrimary();
-      if (s.ok()) break;
+      bool damaged = false;
+      if (s.ok() && checked.ok()) {
+        checked = CheckSecondaryTableFiles(*raw, path, listed);
+        damaged = checked.code() == Status::Code::kCorruption;
+      }
+      if (s.ok() && checked.ok()) break;
       if (raw != nullptr) {
         for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
         delete raw;  // NOLINT: RocksDB hands back a raw pointer; not yet owned
         raw = nullptr;
       }
+      // A damaged table file stays damaged: no retry.
+      if (damaged) return checked;
       // The writer may have deleted a file we were about to read: retry.
       std::this_thread::sleep_for(std::chrono::milliseconds(20 * (attempt + 1)));
     }
     if (!s.ok()) return FromRocks(s, "cannot open database " + path + " read-only");
+    if (!checked.ok()) return checked;
   }
   impl->db.reset(raw);
   impl->cfs.resize(kCfCount);

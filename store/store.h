@@ -33,7 +33,8 @@ inline constexpr uint32_t kSchemaVersion = 5;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
-  kReadOnly,    // never writes; works while a writer runs in another process
+  kReadOnly,    // never writes; works while a writer runs in another process; kCorruption
+                // when a table file the MANIFEST lists is missing or cut short (store/DESIGN.md)
 };
 
 // What a reader sees. The default is the latest state of the whole graph.

@@ -1,6 +1,7 @@
 // `kg ingest`, `kg entities`, `kg merge`, `kg alias` run as a user would.
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -221,4 +222,34 @@ TEST_CASE("kg ingest --extracted equals a direct ingest - known names added at c
   REQUIRE(!entities.empty());
   CHECK(entities[0]["name"] == "Dorning");
   CHECK(entities[0]["mentions"] == 6);  // 3 names and "it" from extraction, then k3 and k4
+}
+
+// A secondary instance used to leave a missing table file out of its version
+// silently: `kg query` answered without that file's rows and exited 0.
+TEST_CASE("kg query and kg stats on a database with a deleted table file fail + name the file") {
+  TempDir dir;
+  Run r = Kg(dir, "ingest " + kExamples);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  r = Kg(dir, "upgrade");  // compacts every family into table files
+  REQUIRE(r.status == 0);
+  const std::string db = dir.str() + "/kg.db";
+  std::string largest;
+  uintmax_t largest_size = 0;
+  for (const auto& e : std::filesystem::directory_iterator(db)) {
+    if (e.path().extension() == ".sst" && e.file_size() > largest_size) {
+      largest_size = e.file_size();
+      largest = e.path().string();
+    }
+  }
+  REQUIRE(!largest.empty());
+  std::filesystem::remove(largest);
+  for (const std::string cmd : {"query 'MATCH (a)-[r]->(b) RETURN count(*)'", "stats"}) {
+    INFO(cmd);
+    r = Kg(dir, cmd);
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("database " + db + " is damaged: table file " + largest +
+                                      ", which its MANIFEST lists, is missing"));
+  }
 }
