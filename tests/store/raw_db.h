@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,5 +43,14 @@ class RawDb {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::unique_ptr<rocksdb::DB> db_;
 };
+
+// Every (key, value) of family `cf`, in key order.
+inline std::map<std::string, std::string> ReadFamily(const RawDb& db, const std::string& cf) {
+  std::map<std::string, std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), db.cf(cf)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
+  REQUIRE(it->status().ok());
+  return out;
+}
 
 }  // namespace kg::test

@@ -33,13 +33,7 @@ namespace {
 
 using Rows = std::map<std::string, std::string>;
 
-Rows ReadFamily(const kg::test::RawDb& db, const std::string& cf) {
-  Rows out;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), db.cf(cf)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
-  REQUIRE(it->status().ok());
-  return out;
-}
+using kg::test::ReadFamily;
 
 void ClearFamily(const std::string& path, const std::string& cf) {
   kg::test::RawDb db(path);

@@ -33,13 +33,7 @@ namespace {
 
 using Rows = std::map<std::string, std::string>;
 
-Rows ReadFamily(const kg::test::RawDb& db, const std::string& cf) {
-  Rows out;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), db.cf(cf)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) out[it->key().ToString()] = it->value().ToString();
-  REQUIRE(it->status().ok());
-  return out;
-}
+using kg::test::ReadFamily;
 
 // What the stpo family must hold: one row per spo row, keyed by the object's
 // type that the spo value carries, with the same value.
