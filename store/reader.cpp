@@ -294,6 +294,7 @@ class ReaderImpl final : public Reader {
       }
     }
     if (done) {
+      // answered from the adj value above
     } else if (view_.only_article) {
       // Only that article's facts can be visible: walk its contributions.
       std::string prefix = codec::U64Key(*view_.only_article) + "f";
