@@ -195,6 +195,17 @@ class Ctx {
     return NodeValue{n.id, Load(n.id)};
   }
 
+  // Can a value hold nodes Materialize would load? (Others go out as they are.)
+  static bool HoldsNodes(const Value& v) {
+    switch (v.kind()) {
+      case Value::Kind::kNode:
+      case Value::Kind::kList:
+      case Value::Kind::kMap:
+      case Value::Kind::kPath: return true;
+      default: return false;
+    }
+  }
+
   // Loads every node inside a value (for output).
   Value Materialize(const Value& v) {
     switch (v.kind()) {
@@ -1546,13 +1557,7 @@ class ProjectOp : public Operator {
     if (p_.limit && emitted_ >= *p_.limit) return Stop();
     ++emitted_;
     for (Value& v : out) {
-      switch (v.kind()) {
-        case Value::Kind::kNode:
-        case Value::Kind::kList:
-        case Value::Kind::kMap:
-        case Value::Kind::kPath: v = ctx_.Materialize(v); break;
-        default: break;
-      }
+      if (Ctx::HoldsNodes(v)) v = ctx_.Materialize(v);
     }
     if (!(*direct_)(out)) return Stop();
     if (p_.limit && emitted_ >= *p_.limit) return Stop();
@@ -1681,13 +1686,7 @@ class SinkOp : public Operator {
       // The projection writes its output slots afresh for every row and
       // nothing reads them after this operator, so plain values move out.
       Value& v = row[static_cast<size_t>(s)];
-      switch (v.kind()) {
-        case Value::Kind::kNode:
-        case Value::Kind::kList:
-        case Value::Kind::kMap:
-        case Value::Kind::kPath: out.push_back(ctx_.Materialize(v)); break;
-        default: out.push_back(std::move(v));
-      }
+      out.push_back(Ctx::HoldsNodes(v) ? ctx_.Materialize(v) : std::move(v));
     }
     return emit_(out);
   }
