@@ -264,31 +264,55 @@ class ReaderImpl final : public Reader {
 
     Status s;
     // The subject's adj value (schema 5): its spo rows in key order in one
-    // point read. A hub (more than kAdjMaxRows rows) has none and is read
-    // from spo or stpo below. With one wanted object type, the rows of other
-    // types are skipped on the type in their ends (a short list; stpo keeps
-    // the hubs' typed scans short); with several, stpo's order (by type)
-    // is kept.
+    // point read. A hub (more than kAdjMaxRows rows) has an empty value
+    // (schema 6): a scan with one object type and no predicate reads the
+    // hub's chunks of that type from hubc, the rest read spo or stpo below.
+    // With one wanted object type, the rows of other types are skipped on
+    // the type in their ends (a short list); with several, stpo's order (by
+    // type) is kept.
     bool done = false;
+    bool stopped = false;  // a callback (or the predicate's end) ended the scan
+    // Walks packed rows (adj or a hub chunk) through by_key; `key` holds the
+    // row's key up to its last kAdjSuffixSize bytes. False when malformed.
+    auto walk_packed = [&](std::string_view packed, char* key, size_t key_size) {
+      return ForEachAdjRow(packed, [&](std::string_view suffix, std::string_view v) {
+        if (p.predicate) {  // rows come in predicate order
+          const PredId q = codec::GetU32(suffix.data());
+          if (q != pid) return q < pid || (stopped = true, false);
+        }
+        std::memcpy(key + key_size - kAdjSuffixSize, suffix.data(), kAdjSuffixSize);
+        return !(stopped = !by_key(rocksdb::Slice(key, key_size), rocksdb::Slice(v.data(), v.size())));
+      });
+    };
     if (!view_.only_article && subj && !obj && impl_.adjacency_reads && p.object_types.size() <= 1) {
       const std::string subject_key = codec::U64Key(*subj);
       rocksdb::PinnableSlice packed;
       const rocksdb::Status gs = impl_.db->Get(ro_, impl_.cf(kAdj), subject_key, &packed);
-      if (gs.ok()) {
+      if (gs.ok() && packed.size() > 0) {
         char key[8 + kAdjSuffixSize];
         std::memcpy(key, subject_key.data(), 8);
-        const bool well_formed = ForEachAdjRow(
-            std::string_view(packed.data(), packed.size()), [&](std::string_view suffix, std::string_view v) {
-              if (p.predicate) {  // rows come in predicate order
-                const PredId q = codec::GetU32(suffix.data());
-                if (q != pid) return q < pid;
-              }
-              std::memcpy(key + 8, suffix.data(), kAdjSuffixSize);
-              return by_key(rocksdb::Slice(key, sizeof key), rocksdb::Slice(v.data(), v.size()));
-            });
-        if (!well_formed && inner.ok()) inner = Status::Corruption("adjacency value of entity " + std::to_string(*subj));
+        if (!walk_packed(std::string_view(packed.data(), packed.size()), key, sizeof key) && inner.ok()) {
+          inner = Status::Corruption("adjacency value of entity " + std::to_string(*subj));
+        }
         done = true;
-      } else if (!gs.IsNotFound()) {
+      } else if (gs.ok() && p.object_types.size() == 1 && !p.predicate && impl_.hub_chunk_reads) {
+        // A hub: its chunks of the one type, in key order.
+        const std::string group = StpoPrefix(*subj, p.object_types[0]);
+        char key[kStpoKeySize];
+        std::memcpy(key, group.data(), kStpoGroupSize);
+        bool any = false;
+        s = Scan(kHubc, group, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
+          any = true;
+          if (!walk_packed(std::string_view(v.data(), v.size()), key, sizeof key)) {
+            if (inner.ok()) inner = Status::Corruption("hub chunk of entity " + std::to_string(*subj));
+            return false;
+          }
+          return !stopped;
+        });
+        // No chunk: the hub has no out-fact of that type, or its chunks are
+        // missing; stpo answers both (one Seek).
+        done = any || !s.ok();
+      } else if (!gs.ok() && !gs.IsNotFound()) {
         s = FromRocks(gs, "read of adj");
         done = true;
       }
@@ -305,7 +329,6 @@ class ReaderImpl final : public Reader {
       // The stpo index (schema 4): only the rows whose object has one of the
       // wanted types, instead of every row of the subject (a hub has
       // thousands). One prefix per type; a callback's stop ends them all.
-      bool stopped = false;
       auto until_stop = [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
         return !(stopped = !by_key(k, v));
       };

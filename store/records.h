@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/model.h"
@@ -39,12 +40,13 @@ enum Cf : int {
   kStpo,
   kNames,
   kAdj,
+  kHubc,
   kCfCount
 };
 inline constexpr const char* kCfNames[kCfCount] = {
     "default", "meta", "terms", "entities", "aliases", "redirects", "fact_ids",
     "facts", "spo", "pos", "osp", "evidence", "sentences", "log", "article_index",
-    "retractions", "contrib", "mentions", "entity_seen", "stpo", "names", "adj"};
+    "retractions", "contrib", "mentions", "entity_seen", "stpo", "names", "adj", "hubc"};
 
 using PredId = uint32_t;
 
@@ -307,11 +309,57 @@ inline constexpr size_t kStpoKeySize = 29;
 // iterator stack (DESIGN.md "Adjacency values"). Only subjects with at most
 // kAdjMaxRows rows have one: a commit that touches a subject rewrites its
 // whole value, so the cap bounds that cost; a hub is read from spo.
+// A hub's adj value is empty (schema 6): its typed rows are in hubc.
 inline constexpr size_t kAdjMaxRows = 64;
 inline constexpr size_t kAdjSuffixSize = 20;  // spo key minus the subject
-inline void AppendAdjRow(std::string* out, std::string_view spo_key, std::string_view value) {
-  out->append(spo_key.substr(8));
+inline void AppendPackedRow(std::string* out, std::string_view suffix, std::string_view value) {
+  out->append(suffix);
   codec::PutString(out, value);
+}
+inline void AppendAdjRow(std::string* out, std::string_view spo_key, std::string_view value) {
+  AppendPackedRow(out, spo_key.substr(8), value);
+}
+
+// hubc (schema 6): a hub's stpo rows in chunks, so that a typed scan of a
+// hub (the far step of `(b)-[r]->(c) WHERE c.type = 'place'`) reads a few
+// packed values instead of a Next per row. A chunk's key is the stpo key of
+// its first row, s(8) type(1) p(4) o(8) fid(8); its value holds the stpo rows
+// from there to the next chunk's key, packed as in adj (the suffix p o fid
+// and the value). The first chunk of an (s, type) group also covers the
+// group's rows before its key, so a commit finds the chunk a changed row
+// falls in with one SeekForPrev. A chunk holds 1 to kHubChunkMaxRows rows; a
+// commit rewrites only the chunks its rows fall in, and splits one that
+// outgrows the cap into pieces of about kHubChunkFillRows (DESIGN.md "Hub
+// chunks"). A hub is a subject with more than kAdjMaxRows spo rows; its adj
+// value is empty, which tells readers the chunks are there.
+inline constexpr size_t kHubChunkMaxRows = 64;
+inline constexpr size_t kHubChunkFillRows = 48;
+inline constexpr size_t kStpoGroupSize = 9;  // s(8) type(1)
+// How many chunks n rows of one group go into: one up to the cap, else
+// pieces of about kHubChunkFillRows.
+inline size_t HubChunkCount(size_t n) {
+  return n <= kHubChunkMaxRows ? 1 : (n + kHubChunkFillRows - 1) / kHubChunkFillRows;
+}
+// Packs `rows` (stpo keys and values, in key order) into chunks, per (s,
+// type) group HubChunkCount pieces of about equal size, and hands each to
+// put(chunk key, packed value).
+template <typename PutFn>
+void PutHubChunks(const std::vector<std::pair<std::string, std::string>>& rows, PutFn&& put) {
+  std::string packed;
+  for (size_t g = 0; g < rows.size();) {
+    size_t e = g;
+    while (e < rows.size() && rows[e].first.compare(0, kStpoGroupSize, rows[g].first, 0, kStpoGroupSize) == 0) ++e;
+    const size_t n = e - g, k = HubChunkCount(n);
+    for (size_t i = 0; i < k; ++i) {
+      const size_t from = g + n * i / k, to = g + n * (i + 1) / k;
+      packed.clear();
+      for (size_t r = from; r < to; ++r) {
+        AppendPackedRow(&packed, std::string_view(rows[r].first).substr(kStpoGroupSize), rows[r].second);
+      }
+      put(rows[from].first, packed);
+    }
+    g = e;
+  }
 }
 // Calls fn(suffix, value) for each row until fn returns false; false when
 // the value is malformed (rows before the damage were visited).

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -83,7 +84,7 @@ std::string HexHash(std::string_view text) {
 // entity records, and the three fact indexes (expansions).
 bool QueryReadFamily(Cf c) {
   return c == kAliases || c == kEntities || c == kSpo || c == kPos || c == kOsp || c == kStpo ||
-         c == kNames || c == kTerms || c == kRedirects || c == kMeta || c == kAdj;
+         c == kNames || c == kTerms || c == kRedirects || c == kMeta || c == kAdj || c == kHubc;
 }
 
 // `query_read`: a family queries read (QueryReadFamily). A query on a fresh
@@ -207,11 +208,11 @@ class Txn {
     return FromRocks(s, "read");
   }
   void Put(Cf c, const std::string& key, const std::string& value) {
-    if (c == kSpo && key.size() >= 8) adj_dirty_.insert(codec::GetU64(key.data()));
+    NoteIndexWrite(c, key);
     (void)batch_.Put(impl_.cf(c), key, value);
   }
   void Delete(Cf c, const std::string& key) {
-    if (c == kSpo && key.size() >= 8) adj_dirty_.insert(codec::GetU64(key.data()));
+    NoteIndexWrite(c, key);
     (void)batch_.Delete(impl_.cf(c), key);
   }
   // Writes a fact record and its four index rows (spo, pos, osp, and stpo,
@@ -332,8 +333,10 @@ class Txn {
   // The adj value (schema 5) of every subject whose spo rows this mutation
   // wrote or deleted, from those rows as they will stand (batch over
   // database): every spo write goes through Put/Delete, so every mutation
-  // keeps adj equal to spo. A subject with more than kAdjMaxRows rows, or
-  // none, has no value.
+  // keeps adj equal to spo. A subject with 1 to kAdjMaxRows rows gets them
+  // packed; one with none, no value; a hub (more rows) an empty value and
+  // its stpo rows in hubc chunks (schema 6): all of them when it has just
+  // become a hub, else only the chunks the changed stpo rows fall in.
   Status RebuildAdjacency() {
     if (adj_dirty_.empty()) return Status::Ok();
     rocksdb::ReadOptions ro;
@@ -353,16 +356,99 @@ class Txn {
         ++rows;
       }
       if (Status s = FromRocks(it->status(), "scan of spo"); !s.ok()) return s;
-      if (rows > 0 && rows <= kAdjMaxRows) {
-        (void)batch_.Put(impl_.cf(kAdj), prefix, packed);
-        continue;
-      }
       std::string old;
       bool found = false;
       if (Status s = Get(kAdj, prefix, &old, &found); !s.ok()) return s;
-      if (found) (void)batch_.Delete(impl_.cf(kAdj), prefix);
+      const bool was_hub = found && old.empty();
+      Status s;
+      if (rows > kAdjMaxRows) {
+        if (was_hub) {
+          s = UpdateHubChunks(subject);
+        } else {
+          (void)batch_.Put(impl_.cf(kAdj), prefix, std::string());
+          s = RewriteHubChunks(prefix, PrefixEnd(prefix), /*old_chunk=*/nullptr);
+        }
+      } else {
+        if (rows > 0) {
+          (void)batch_.Put(impl_.cf(kAdj), prefix, packed);
+        } else if (found) {
+          (void)batch_.Delete(impl_.cf(kAdj), prefix);
+        }
+        if (was_hub) s = DeleteHubChunks(prefix);
+      }
+      if (!s.ok()) return s;
     }
     adj_dirty_.clear();
+    stpo_dirty_.clear();
+    return Status::Ok();
+  }
+
+  // A hub stays a hub: rewrites the chunk each changed stpo row of `subject`
+  // falls in (once however many rows of it changed).
+  Status UpdateHubChunks(EntityId subject) {
+    const std::string prefix = codec::U64Key(subject);
+    std::string done_until;  // changed rows below this key are in a rewritten chunk
+    for (auto k = stpo_dirty_.lower_bound(prefix); k != stpo_dirty_.end() && k->compare(0, 8, prefix) == 0; ++k) {
+      if (*k < done_until) continue;
+      const std::string group = k->substr(0, kStpoGroupSize);
+      // The chunk the row falls in: the last chunk key at or before it in its
+      // group, else the group's first chunk (which covers the group's start).
+      rocksdb::ReadOptions ro;
+      std::unique_ptr<rocksdb::Iterator> h(
+          batch_.NewIteratorWithBase(impl_.cf(kHubc), impl_.db->NewIterator(ro, impl_.cf(kHubc)), &ro));
+      std::string chunk, start = group;
+      h->SeekForPrev(*k);
+      if (h->Valid() && h->key().starts_with(group)) {
+        chunk = h->key().ToString();
+        h->Prev();
+        if (h->Valid() && h->key().starts_with(group)) start = chunk;
+        h->Seek(chunk);
+        if (h->Valid()) h->Next();
+      } else {
+        h->Seek(group);
+        if (h->Valid() && h->key().starts_with(group)) {
+          chunk = h->key().ToString();
+          h->Next();
+        }
+      }
+      std::string end = PrefixEnd(group);
+      if (h->Valid() && h->key().starts_with(group)) end = h->key().ToString();
+      if (Status s = FromRocks(h->status(), "scan of hubc"); !s.ok()) return s;
+      h.reset();
+      if (Status s = RewriteHubChunks(start, end, chunk.empty() ? nullptr : &chunk); !s.ok()) return s;
+      done_until = end;
+    }
+    return Status::Ok();
+  }
+
+  // Replaces the chunks of the stpo rows in [start, end) (deleting
+  // `old_chunk`, the one that covered them, when there was one) with chunks
+  // of those rows as they will stand; a range spanning several (s, type)
+  // groups gets chunks per group.
+  Status RewriteHubChunks(const std::string& start, const std::string& end, const std::string* old_chunk) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    {
+      rocksdb::Slice upper(end);
+      rocksdb::ReadOptions ro;
+      ro.iterate_upper_bound = &upper;
+      std::unique_ptr<rocksdb::Iterator> it(
+          batch_.NewIteratorWithBase(impl_.cf(kStpo), impl_.db->NewIterator(ro, impl_.cf(kStpo)), &ro));
+      for (it->Seek(start); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
+        if (it->key().size() != kStpoKeySize) continue;
+        rows.emplace_back(it->key().ToString(), it->value().ToString());
+      }
+      if (Status s = FromRocks(it->status(), "scan of stpo"); !s.ok()) return s;
+    }
+    if (old_chunk != nullptr) (void)batch_.Delete(impl_.cf(kHubc), *old_chunk);
+    PutHubChunks(rows, [&](const std::string& k, const std::string& v) { (void)batch_.Put(impl_.cf(kHubc), k, v); });
+    return Status::Ok();
+  }
+
+  // Deletes every hubc chunk of the subject whose key is `prefix`.
+  Status DeleteHubChunks(const std::string& prefix) {
+    std::vector<std::pair<std::string, std::string>> chunks;
+    if (Status s = Scan(kHubc, prefix, &chunks); !s.ok()) return s;
+    for (const auto& c : chunks) (void)batch_.Delete(impl_.cf(kHubc), c.first);
     return Status::Ok();
   }
 
@@ -455,7 +541,13 @@ class Txn {
   std::unordered_map<EntityId, EndRec> ends_;  // see NoteEntity
   Store::Impl& impl_;
   rocksdb::WriteBatchWithIndex batch_;
-  std::set<EntityId> adj_dirty_;  // subjects whose adj value Write rebuilds
+  std::set<EntityId> adj_dirty_;     // subjects whose adj value Write rebuilds
+  std::set<std::string> stpo_dirty_;  // stpo keys written or deleted (hub chunks to rewrite)
+
+  void NoteIndexWrite(Cf c, const std::string& key) {
+    if (c == kSpo && key.size() >= 8) adj_dirty_.insert(codec::GetU64(key.data()));
+    if (c == kStpo && key.size() == kStpoKeySize) stpo_dirty_.insert(key);
+  }
 };
 
 Status ValidateExtraction(std::string_view text, const Extraction& x) {
@@ -831,6 +923,44 @@ Status UpgradeFrom4(Store::Impl& impl) {
   return WriteVersion(impl, &b, 5);
 }
 
+// Schema 5 -> 6 in place: every hub (a subject with more than kAdjMaxRows
+// rows, which schema 5 left without an adj value) gets an empty adj value
+// and its stpo rows in hubc chunks, from one pass over stpo (rows come
+// grouped by subject), after a range deletion of whatever hubc held (an
+// interrupted upgrade left some; rerunning writes them all again), then the
+// version record last.
+Status UpgradeFrom5(Store::Impl& impl) {
+  rocksdb::ReadOptions ro;
+  rocksdb::WriteOptions wo;
+  rocksdb::WriteBatch b;
+  (void)b.DeleteRange(impl.cf(kHubc), rocksdb::Slice(""), rocksdb::Slice(std::string(kStpoKeySize + 1, '\xff')));
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kStpo)));
+  std::vector<std::pair<std::string, std::string>> rows;  // one subject's
+  auto flush = [&]() -> Status {
+    if (rows.size() > kAdjMaxRows) {
+      (void)b.Put(impl.cf(kAdj), rows.front().first.substr(0, 8), std::string());
+      PutHubChunks(rows, [&](const std::string& k, const std::string& v) { (void)b.Put(impl.cf(kHubc), k, v); });
+    }
+    rows.clear();
+    if (b.Count() >= 50'000) {
+      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
+      b.Clear();
+    }
+    return Status::Ok();
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != kStpoKeySize) continue;
+    if (!rows.empty() && std::memcmp(rows.front().first.data(), k.data(), 8) != 0) {
+      if (Status st = flush(); !st.ok()) return st;
+    }
+    rows.emplace_back(k.ToString(), it->value().ToString());
+  }
+  if (Status st = FromRocks(it->status(), "upgrade: scan of stpo"); !st.ok()) return st;
+  if (Status st = flush(); !st.ok()) return st;
+  return WriteVersion(impl, &b, 6);
+}
+
 // Rewrites every family into one sorted run at the bottom level with the
 // current options (MakeCfOptions: compression), so a scan or a Seek reads
 // one file per family and no overwritten or deleted rows.
@@ -870,6 +1000,7 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
   // read against the file's size, and checksums as before.
   dbo.allow_mmap_reads = options.mmap_reads;
   impl->adjacency_reads = options.adjacency_reads;
+  impl->hub_chunk_reads = options.hub_chunk_reads;
   std::vector<std::string> existing;
   const bool exists = rocksdb::DB::ListColumnFamilies(dbo, path, &existing).ok();
   if (!exists) {
@@ -1026,10 +1157,14 @@ Result<std::unique_ptr<Store>> Store::OpenImpl(const std::string& path, OpenMode
       if (Status st = UpgradeFrom4(*impl); !st.ok()) return st;
       ver = 5;
     }
+    if (ver == 5 && upgrade) {
+      if (Status st = UpgradeFrom5(*impl); !st.ok()) return st;
+      ver = 6;
+    }
     if (ver == kSchemaVersion && upgrade) {
       if (Status st = CompactAll(*impl); !st.ok()) return st;
     }
-    if (ver >= 2 && ver <= 4) {
+    if (ver >= 2 && ver <= 5) {
       return Status::VersionMismatch(
           "database " + path + " has schema version " + std::to_string(ver) +
           ", older than this kg reads (" + std::to_string(kSchemaVersion) +

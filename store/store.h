@@ -29,7 +29,7 @@ namespace kg::store {
 //    converts 2 and 3).
 // 5: an adjacency value per subject (adj: its spo rows packed into one
 //    value; subjects with at most 64 facts). Store::Upgrade converts 2-4.
-inline constexpr uint32_t kSchemaVersion = 5;
+inline constexpr uint32_t kSchemaVersion = 6;
 
 enum class OpenMode {
   kReadWrite,   // creates the database if missing; one writer process at a time (kBusy otherwise)
@@ -127,6 +127,9 @@ struct OpenOptions {
   // Read a subject's out-facts from its adj value (schema 5; the default) or,
   // off, from its spo rows as schema 4 did: for comparisons (kg-query-ab).
   bool adjacency_reads = true;
+  // Read a hub's typed out-facts from its hubc chunks (schema 6; the
+  // default) or, off, from its stpo rows as schema 5 did: for comparisons.
+  bool hub_chunk_reads = true;
 };
 
 class Store {

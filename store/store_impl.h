@@ -68,6 +68,7 @@ class Store::Impl {
   const uint64_t instance = NextInstance();
   OpenMode mode = OpenMode::kReadWrite;
   bool adjacency_reads = true;  // OpenOptions::adjacency_reads
+  bool hub_chunk_reads = true;  // OpenOptions::hub_chunk_reads
   std::string secondary_dir;   // kReadOnly: the secondary instance's own directory
   std::unique_ptr<rocksdb::DB> db;
   std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> cfs;  // indexed by internal::Cf

@@ -4,14 +4,17 @@
 // 2x between runs of one binary; an A/B in one process does not drift).
 // Prints p50 and p90 of each in µs of wall time.
 //
-//   kg-query-ab [--a-pread] [--b-pread] [--a-no-adj] [--b-no-adj] [--seed N] DB_A DB_B QUERY N
+//   kg-query-ab [--a-pread] [--b-pread] [--a-no-adj] [--b-no-adj] [--a-no-hubc] [--b-no-hubc]
+//               [--seed N] DB_A DB_B QUERY N
 //
 // QUERY uses $a, an entity name drawn uniformly among the subjects of
 // facts (like kg-bench-query's "uniform" row; N draws, fixed seed). The
 // --x-pread flags open that database with OpenOptions::mmap_reads = false
 // (table files read with pread into the block cache); --x-no-adj with
 // OpenOptions::adjacency_reads = false (out-facts from spo rows, as schema 4
-// read them; B a copy of A made with `cp -a`). To compare table
+// read them; B a copy of A made with `cp -a`); --x-no-hubc with
+// OpenOptions::hub_chunk_reads = false (a hub's typed out-facts from stpo
+// rows, as schema 5 read them). To compare table
 // formats, make B a copy of A rewritten by another kg's `kg upgrade`
 // (docs/query.md, "Table files read in place").
 #include <algorithm>
@@ -29,7 +32,8 @@ namespace {
 
 int Usage(int code) {
   std::fprintf(code == 0 ? stdout : stderr,
-               "usage: kg-query-ab [--a-pread] [--b-pread] [--a-no-adj] [--b-no-adj] [--seed N] DB_A DB_B QUERY N\n"
+               "usage: kg-query-ab [--a-pread] [--b-pread] [--a-no-adj] [--b-no-adj] [--a-no-hubc] [--b-no-hubc]\n"
+               "                   [--seed N] DB_A DB_B QUERY N\n"
                "  QUERY uses $a (an entity name); N start entities, the same for A and B\n");
   return code;
 }
@@ -52,6 +56,8 @@ int main(int argc, char** argv) {
     else if (a == "--b-pread") options[1].mmap_reads = false;
     else if (a == "--a-no-adj") options[0].adjacency_reads = false;
     else if (a == "--b-no-adj") options[1].adjacency_reads = false;
+    else if (a == "--a-no-hubc") options[0].hub_chunk_reads = false;
+    else if (a == "--b-no-hubc") options[1].hub_chunk_reads = false;
     else if (a == "--seed" && i + 1 < argc) seed = std::strtoul(argv[++i], nullptr, 10);
     else if (!a.empty() && a[0] == '-') return Usage(2);
     else args.push_back(a);

@@ -67,13 +67,15 @@ Rows ExpectedNames(const Rows& entities) {
 }
 
 // Closes nothing: call with the store closed. Checks both schema-4
-// structures and schema 5's adj values against the rows they derive from,
-// exactly (no stale row).
+// structures, schema 5's adj values and schema 6's hub chunks against the
+// rows they derive from, exactly (no stale row).
 void CheckRaw(const std::string& path) {
   kg::test::RawDb db(path);
   const Rows spo = ReadFamily(db, "spo");
   CHECK(ReadFamily(db, "stpo") == ExpectedStpo(spo));
-  CHECK(ReadFamily(db, "adj") == kg::test::ExpectedAdj(spo));
+  const Rows adj = ReadFamily(db, "adj");
+  CHECK(adj == kg::test::ExpectedAdj(spo));
+  CHECK(kg::test::HubChunkProblems(adj, ReadFamily(db, "stpo"), ReadFamily(db, "hubc")) == "");
   CHECK(ReadFamily(db, "names") == ExpectedNames(ReadFamily(db, "entities")));
 }
 
