@@ -264,12 +264,12 @@ class ReaderImpl final : public Reader {
 
     Status s;
     // The subject's adj value (schema 5): its spo rows in key order in one
-    // point read. A hub (more than kAdjMaxRows rows) has an empty value
-    // (schema 6): a scan with one object type and no predicate reads the
-    // hub's chunks of that type from hubc, the rest read spo or stpo below.
-    // With one wanted object type, the rows of other types are skipped on
-    // the type in their ends (a short list); with several, stpo's order (by
-    // type) is kept.
+    // point read. A hub (more than kAdjMaxRows rows) has none; a scan of it
+    // with one object type and no predicate reads its chunks of that type
+    // from hubc (schema 6), when its marker is there. The rest read spo or
+    // stpo below. With one wanted object type, the rows of other types are
+    // skipped on the type in their ends (a short list); with several,
+    // stpo's order (by type) is kept.
     bool done = false;
     bool stopped = false;  // a callback (or the predicate's end) ended the scan
     // Walks packed rows (adj or a hub chunk) through by_key; `key` holds the
@@ -287,33 +287,39 @@ class ReaderImpl final : public Reader {
     if (!view_.only_article && subj && !obj && impl_.adjacency_reads && p.object_types.size() <= 1) {
       const std::string subject_key = codec::U64Key(*subj);
       rocksdb::PinnableSlice packed;
-      const rocksdb::Status gs = impl_.db->Get(ro_, impl_.cf(kAdj), subject_key, &packed);
-      if (gs.ok() && packed.size() > 0) {
+      rocksdb::Status gs = impl_.db->Get(ro_, impl_.cf(kAdj), subject_key, &packed);
+      if (gs.ok()) {
         char key[8 + kAdjSuffixSize];
         std::memcpy(key, subject_key.data(), 8);
         if (!walk_packed(std::string_view(packed.data(), packed.size()), key, sizeof key) && inner.ok()) {
           inner = Status::Corruption("adjacency value of entity " + std::to_string(*subj));
         }
         done = true;
-      } else if (gs.ok() && p.object_types.size() == 1 && !p.predicate && impl_.hub_chunk_reads) {
-        // A hub: its chunks of the one type, in key order.
-        const std::string group = StpoPrefix(*subj, p.object_types[0]);
-        char key[kStpoKeySize];
-        std::memcpy(key, group.data(), kStpoGroupSize);
-        bool any = false;
-        s = Scan(kHubc, group, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
-          any = true;
-          if (!walk_packed(std::string_view(v.data(), v.size()), key, sizeof key)) {
-            if (inner.ok()) inner = Status::Corruption("hub chunk of entity " + std::to_string(*subj));
-            return false;
-          }
-          return !stopped;
-        });
-        // No chunk: the hub has no out-fact of that type, or its chunks are
-        // missing; stpo answers both (one Seek).
-        done = any || !s.ok();
-      } else if (!gs.ok() && !gs.IsNotFound()) {
-        s = FromRocks(gs, "read of adj");
+      } else if (gs.IsNotFound() && p.object_types.size() == 1 && !p.predicate && impl_.hub_chunk_reads) {
+        // Perhaps a hub: its marker (usually the bloom filter's "no"), then
+        // its chunks of the one type, in key order.
+        packed.Reset();
+        gs = impl_.db->Get(ro_, impl_.cf(kHubc), subject_key, &packed);
+        if (gs.ok()) {
+          const std::string group = StpoPrefix(*subj, p.object_types[0]);
+          char key[kStpoKeySize];
+          std::memcpy(key, group.data(), kStpoGroupSize);
+          bool any = false;
+          s = Scan(kHubc, group, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
+            any = true;
+            if (!walk_packed(std::string_view(v.data(), v.size()), key, sizeof key)) {
+              if (inner.ok()) inner = Status::Corruption("hub chunk of entity " + std::to_string(*subj));
+              return false;
+            }
+            return !stopped;
+          });
+          // No chunk: the hub has no out-fact of that type, or its chunks
+          // are missing; stpo answers both (one Seek).
+          done = any || !s.ok();
+        }
+      }
+      if (!done && !gs.ok() && !gs.IsNotFound()) {
+        s = FromRocks(gs, "point read of adj or hubc");
         done = true;
       }
     }

@@ -309,7 +309,6 @@ inline constexpr size_t kStpoKeySize = 29;
 // iterator stack (DESIGN.md "Adjacency values"). Only subjects with at most
 // kAdjMaxRows rows have one: a commit that touches a subject rewrites its
 // whole value, so the cap bounds that cost; a hub is read from spo.
-// A hub's adj value is empty (schema 6): its typed rows are in hubc.
 inline constexpr size_t kAdjMaxRows = 64;
 inline constexpr size_t kAdjSuffixSize = 20;  // spo key minus the subject
 inline void AppendPackedRow(std::string* out, std::string_view suffix, std::string_view value) {
@@ -330,8 +329,9 @@ inline void AppendAdjRow(std::string* out, std::string_view spo_key, std::string
 // falls in with one SeekForPrev. A chunk holds 1 to kHubChunkMaxRows rows; a
 // commit rewrites only the chunks its rows fall in, and splits one that
 // outgrows the cap into pieces of about kHubChunkFillRows (DESIGN.md "Hub
-// chunks"). A hub is a subject with more than kAdjMaxRows spo rows; its adj
-// value is empty, which tells readers the chunks are there.
+// chunks"). A hub is a subject with more than kAdjMaxRows spo rows (so it has
+// no adj value); its marker, the key s(8) with an empty value, tells readers
+// and writers that its chunks are there.
 inline constexpr size_t kHubChunkMaxRows = 64;
 inline constexpr size_t kHubChunkFillRows = 48;
 inline constexpr size_t kStpoGroupSize = 9;  // s(8) type(1)

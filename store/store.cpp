@@ -334,9 +334,10 @@ class Txn {
   // wrote or deleted, from those rows as they will stand (batch over
   // database): every spo write goes through Put/Delete, so every mutation
   // keeps adj equal to spo. A subject with 1 to kAdjMaxRows rows gets them
-  // packed; one with none, no value; a hub (more rows) an empty value and
-  // its stpo rows in hubc chunks (schema 6): all of them when it has just
-  // become a hub, else only the chunks the changed stpo rows fall in.
+  // packed; one with none or a hub (more rows), no value. A hub has its
+  // marker and its stpo rows in hubc chunks instead (schema 6): all of them
+  // when it has just become a hub, else only the chunks the changed stpo
+  // rows fall in.
   Status RebuildAdjacency() {
     if (adj_dirty_.empty()) return Status::Ok();
     rocksdb::ReadOptions ro;
@@ -357,24 +358,28 @@ class Txn {
       }
       if (Status s = FromRocks(it->status(), "scan of spo"); !s.ok()) return s;
       std::string old;
-      bool found = false;
-      if (Status s = Get(kAdj, prefix, &old, &found); !s.ok()) return s;
-      const bool was_hub = found && old.empty();
+      bool had_adj = false, was_hub = false;
+      if (Status s = Get(kAdj, prefix, &old, &had_adj); !s.ok()) return s;
+      // Only a subject without an adj value can have been a hub (the marker
+      // is one point read, usually answered by the bloom filter).
+      if (!had_adj) {
+        if (Status s = Get(kHubc, prefix, &old, &was_hub); !s.ok()) return s;
+      }
+      if (rows > 0 && rows <= kAdjMaxRows) {
+        (void)batch_.Put(impl_.cf(kAdj), prefix, packed);
+      } else if (had_adj) {
+        (void)batch_.Delete(impl_.cf(kAdj), prefix);
+      }
       Status s;
       if (rows > kAdjMaxRows) {
         if (was_hub) {
           s = UpdateHubChunks(subject);
         } else {
-          (void)batch_.Put(impl_.cf(kAdj), prefix, std::string());
+          (void)batch_.Put(impl_.cf(kHubc), prefix, std::string());
           s = RewriteHubChunks(prefix, PrefixEnd(prefix), /*old_chunk=*/nullptr);
         }
-      } else {
-        if (rows > 0) {
-          (void)batch_.Put(impl_.cf(kAdj), prefix, packed);
-        } else if (found) {
-          (void)batch_.Delete(impl_.cf(kAdj), prefix);
-        }
-        if (was_hub) s = DeleteHubChunks(prefix);
+      } else if (was_hub) {
+        s = DeleteHubChunks(prefix);
       }
       if (!s.ok()) return s;
     }
@@ -444,7 +449,8 @@ class Txn {
     return Status::Ok();
   }
 
-  // Deletes every hubc chunk of the subject whose key is `prefix`.
+  // Deletes the hub marker and every hubc chunk of the subject whose key is
+  // `prefix`.
   Status DeleteHubChunks(const std::string& prefix) {
     std::vector<std::pair<std::string, std::string>> chunks;
     if (Status s = Scan(kHubc, prefix, &chunks); !s.ok()) return s;
@@ -924,8 +930,7 @@ Status UpgradeFrom4(Store::Impl& impl) {
 }
 
 // Schema 5 -> 6 in place: every hub (a subject with more than kAdjMaxRows
-// rows, which schema 5 left without an adj value) gets an empty adj value
-// and its stpo rows in hubc chunks, from one pass over stpo (rows come
+// rows) gets its marker and its stpo rows in hubc chunks, from one pass over stpo (rows come
 // grouped by subject), after a range deletion of whatever hubc held (an
 // interrupted upgrade left some; rerunning writes them all again), then the
 // version record last.
@@ -938,7 +943,7 @@ Status UpgradeFrom5(Store::Impl& impl) {
   std::vector<std::pair<std::string, std::string>> rows;  // one subject's
   auto flush = [&]() -> Status {
     if (rows.size() > kAdjMaxRows) {
-      (void)b.Put(impl.cf(kAdj), rows.front().first.substr(0, 8), std::string());
+      (void)b.Put(impl.cf(kHubc), rows.front().first.substr(0, 8), std::string());
       PutHubChunks(rows, [&](const std::string& k, const std::string& v) { (void)b.Put(impl.cf(kHubc), k, v); });
     }
     rows.clear();

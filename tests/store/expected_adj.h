@@ -1,7 +1,7 @@
 // What the adj family (schema 5) must hold given the spo rows: for every
 // subject with 1..kAdjMaxRows rows, its rows in key order packed into one
-// value; for a hub (more rows), an empty value (schema 6). And what the hubc
-// chunks (schema 6) must satisfy given adj and stpo (store/records.h).
+// value. And what hubc (schema 6) must satisfy given spo and stpo
+// (store/records.h).
 #pragma once
 
 #include <map>
@@ -22,29 +22,40 @@ inline std::map<std::string, std::string> ExpectedAdj(const std::map<std::string
     ++rows[subject];
   }
   for (const auto& [subject, n] : rows) {
-    if (n > store::internal::kAdjMaxRows) packed[subject].clear();
+    if (n > store::internal::kAdjMaxRows) packed.erase(subject);
   }
   return packed;
 }
 
-// The first way `hubc` differs from what adj and stpo imply, or "" when it
-// holds exactly: chunks only of hubs (subjects whose adj value is empty);
-// per (subject, type) group of a hub, chunks in key order whose rows,
+// The first way `hubc` differs from what spo and stpo imply, or "" when it
+// holds exactly: a marker (the subject's key, empty value) for every hub (a
+// subject with more than kAdjMaxRows spo rows) and no other subject; per
+// (subject, type) group of a hub, chunks in key order whose rows,
 // concatenated, are the group's stpo rows; each chunk 1..kHubChunkMaxRows
 // rows and keyed by the stpo key of its first row. Chunk boundaries depend
 // on the order of past commits, so only these properties are checked.
-inline std::string HubChunkProblems(const std::map<std::string, std::string>& adj,
+inline std::string HubChunkProblems(const std::map<std::string, std::string>& spo,
                                     const std::map<std::string, std::string>& stpo,
                                     const std::map<std::string, std::string>& hubc) {
   namespace in = store::internal;
+  std::map<std::string, size_t> rows_of;
+  for (const auto& [k, v] : spo) ++rows_of[k.substr(0, 8)];
   auto is_hub = [&](const std::string& subject) {
-    auto it = adj.find(subject);
-    return it != adj.end() && it->second.empty();
+    auto it = rows_of.find(subject);
+    return it != rows_of.end() && it->second > in::kAdjMaxRows;
   };
+  size_t markers = 0, hubs = 0;
+  for (const auto& [s, n] : rows_of) hubs += n > in::kAdjMaxRows ? 1 : 0;
   // group -> rows (stpo key, value) as the chunks hold them
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> chunked;
   for (const auto& [k, v] : hubc) {
-    if (k.size() != in::kStpoKeySize) return "chunk key of " + std::to_string(k.size()) + " bytes";
+    if (k.size() == 8) {
+      if (!is_hub(k)) return "a marker of entity " + std::to_string(store::codec::GetU64(k.data())) + ", not a hub";
+      if (!v.empty()) return "a marker with a value";
+      ++markers;
+      continue;
+    }
+    if (k.size() != in::kStpoKeySize) return "a key of " + std::to_string(k.size()) + " bytes";
     if (!is_hub(k.substr(0, 8))) return "a chunk of entity " + std::to_string(store::codec::GetU64(k.data())) + ", not a hub";
     const std::string group = k.substr(0, in::kStpoGroupSize);
     auto& rows = chunked[group];
@@ -58,6 +69,7 @@ inline std::string HubChunkProblems(const std::map<std::string, std::string>& ad
     if (n == 0 || n > in::kHubChunkMaxRows) return "a chunk of " + std::to_string(n) + " rows";
     if (rows[before].first != k) return "a chunk not keyed by its first row";
   }
+  if (markers != hubs) return std::to_string(markers) + " markers, " + std::to_string(hubs) + " hubs";
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> want;
   for (const auto& [k, v] : stpo) {
     if (is_hub(k.substr(0, 8))) want[k.substr(0, in::kStpoGroupSize)].emplace_back(k, v);

@@ -75,7 +75,7 @@ void CheckRaw(const std::string& path) {
   CHECK(ReadFamily(db, "stpo") == ExpectedStpo(spo));
   const Rows adj = ReadFamily(db, "adj");
   CHECK(adj == kg::test::ExpectedAdj(spo));
-  CHECK(kg::test::HubChunkProblems(adj, ReadFamily(db, "stpo"), ReadFamily(db, "hubc")) == "");
+  CHECK(kg::test::HubChunkProblems(spo, ReadFamily(db, "stpo"), ReadFamily(db, "hubc")) == "");
   CHECK(ReadFamily(db, "names") == ExpectedNames(ReadFamily(db, "entities")));
 }
 
