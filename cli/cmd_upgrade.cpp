@@ -8,7 +8,7 @@ namespace kg::cli {
 
 void AddUpgradeCommand(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand(
-      "upgrade", "Convert the database in place to the schema this kg writes (from schema 2, 3 or 4) and compact it (faster queries)");
+      "upgrade", "Convert the database in place to the schema this kg writes (from schema 2 to 5) and compact it (faster queries)");
   cmd->callback([&g]() {
     Status s = store::Store::Upgrade(g.db_path);
     if (!s.ok()) throw Fail("upgrade", s.ToString(), ExitCodeFor(s));
