@@ -308,7 +308,8 @@ inline constexpr size_t kStpoKeySize = 29;
 // point read instead of a Seek and a Next per row through RocksDB's
 // iterator stack (DESIGN.md "Adjacency values"). Only subjects with at most
 // kAdjMaxRows rows have one: a commit that touches a subject rewrites its
-// whole value, so the cap bounds that cost; a hub is read from spo.
+// whole value, so the cap bounds that cost; a hub is read from spo, or by
+// object type from its hubc chunks (below).
 inline constexpr size_t kAdjMaxRows = 64;
 inline constexpr size_t kAdjSuffixSize = 20;  // spo key minus the subject
 inline void AppendPackedRow(std::string* out, std::string_view suffix, std::string_view value) {

@@ -775,6 +775,15 @@ Status WriteVersion(Store::Impl& impl, rocksdb::WriteBatch* b, uint32_t version)
   return FromRocks(impl.db->Write(wo, b), "upgrade: write");
 }
 
+// Writes the upgrade's batch once it holds `limit` entries (unsynced: the
+// version record, written last by WriteVersion, is what makes it count).
+Status WriteIfFull(Store::Impl& impl, rocksdb::WriteBatch* b, uint32_t limit) {
+  if (b->Count() < limit) return Status::Ok();
+  Status s = FromRocks(impl.db->Write(rocksdb::WriteOptions(), b), "upgrade: write");
+  b->Clear();
+  return s;
+}
+
 // Schema 2 -> 3 in place: rewrites every fact's three index rows with the
 // schema-3 value (record plus both ends' type and name), in batches, then
 // the version record last, so an interrupted upgrade is simply run again.
@@ -798,7 +807,6 @@ Status UpgradeFrom2(Store::Impl& impl) {
     auto e = ends.find(id);
     return e == ends.end() ? missing : e->second;
   };
-  rocksdb::WriteOptions wo;
   rocksdb::WriteBatch b;
   std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kFacts)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -812,10 +820,7 @@ Status UpgradeFrom2(Store::Impl& impl) {
     (void)b.Put(impl.cf(kSpo), SpoKey(rec.subject, rec.pred, rec.object, fid), iv);
     (void)b.Put(impl.cf(kPos), PosKey(rec.subject, rec.pred, rec.object, fid), iv);
     (void)b.Put(impl.cf(kOsp), OspKey(rec.subject, rec.pred, rec.object, fid), iv);
-    if (b.Count() >= 150'000) {
-      if (Status s = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !s.ok()) return s;
-      b.Clear();
-    }
+    if (Status s = WriteIfFull(impl, &b, 150'000); !s.ok()) return s;
   }
   if (Status s = FromRocks(it->status(), "upgrade: scan of facts"); !s.ok()) return s;
   // Every index row now exists twice (the old value below the new one):
@@ -830,7 +835,6 @@ Status UpgradeFrom2(Store::Impl& impl) {
 // (every row it writes is a Put of a value it computes from schema-3 rows).
 Status UpgradeFrom3(Store::Impl& impl) {
   rocksdb::ReadOptions ro;
-  rocksdb::WriteOptions wo;
   rocksdb::WriteBatch b;
   std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kSpo)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -853,10 +857,7 @@ Status UpgradeFrom3(Store::Impl& impl) {
       }
     }
     (void)b.Put(impl.cf(kStpo), StpoKey(subject, object_type, pred, object, fid), it->value());
-    if (b.Count() >= 100'000) {
-      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
-      b.Clear();
-    }
+    if (Status st = WriteIfFull(impl, &b, 100'000); !st.ok()) return st;
   }
   if (Status st = FromRocks(it->status(), "upgrade: scan of spo"); !st.ok()) return st;
   // The names rows, from the entity records (the live ones: latest view).
@@ -879,10 +880,7 @@ Status UpgradeFrom3(Store::Impl& impl) {
   if (Status st = FromRocks(ei->status(), "upgrade: scan of entities"); !st.ok()) return st;
   for (auto& [norm, hits] : names) {
     (void)b.Put(impl.cf(kNames), norm, EncodeNameRow(std::move(hits)));
-    if (b.Count() >= 100'000) {
-      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
-      b.Clear();
-    }
+    if (Status st = WriteIfFull(impl, &b, 100'000); !st.ok()) return st;
   }
   return WriteVersion(impl, &b, 4);
 }
@@ -894,7 +892,6 @@ Status UpgradeFrom3(Store::Impl& impl) {
 // version record last.
 Status UpgradeFrom4(Store::Impl& impl) {
   rocksdb::ReadOptions ro;
-  rocksdb::WriteOptions wo;
   rocksdb::WriteBatch b;
   (void)b.DeleteRange(impl.cf(kAdj), rocksdb::Slice(""), rocksdb::Slice(std::string(9, '\xff')));
   std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kSpo)));
@@ -905,10 +902,7 @@ Status UpgradeFrom4(Store::Impl& impl) {
     if (subject && rows > 0 && rows <= kAdjMaxRows) (void)b.Put(impl.cf(kAdj), codec::U64Key(*subject), packed);
     packed.clear();
     rows = 0;
-    if (b.Count() >= 50'000) {
-      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
-      b.Clear();
-    }
+    if (Status st = WriteIfFull(impl, &b, 50'000); !st.ok()) return st;
     return Status::Ok();
   };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -936,7 +930,6 @@ Status UpgradeFrom4(Store::Impl& impl) {
 // version record last.
 Status UpgradeFrom5(Store::Impl& impl) {
   rocksdb::ReadOptions ro;
-  rocksdb::WriteOptions wo;
   rocksdb::WriteBatch b;
   (void)b.DeleteRange(impl.cf(kHubc), rocksdb::Slice(""), rocksdb::Slice(std::string(kStpoKeySize + 1, '\xff')));
   std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(ro, impl.cf(kStpo)));
@@ -947,10 +940,7 @@ Status UpgradeFrom5(Store::Impl& impl) {
       PutHubChunks(rows, [&](const std::string& k, const std::string& v) { (void)b.Put(impl.cf(kHubc), k, v); });
     }
     rows.clear();
-    if (b.Count() >= 50'000) {
-      if (Status st = FromRocks(impl.db->Write(wo, &b), "upgrade: write"); !st.ok()) return st;
-      b.Clear();
-    }
+    if (Status st = WriteIfFull(impl, &b, 50'000); !st.ok()) return st;
     return Status::Ok();
   };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
