@@ -317,17 +317,22 @@ class Txn {
   // Every (key, value) starting with `prefix`, batch merged over the database.
   Status Scan(Cf c, const std::string& prefix,
               std::vector<std::pair<std::string, std::string>>* out) {
-    std::string upper = PrefixEnd(prefix);
-    rocksdb::Slice upper_slice(upper);
+    return ScanRange(c, prefix, PrefixEnd(prefix), out);
+  }
+  // Every (key, value) in [start, end) (end empty: to the family's end),
+  // batch merged over the database.
+  Status ScanRange(Cf c, const std::string& start, const std::string& end,
+                   std::vector<std::pair<std::string, std::string>>* out) {
+    rocksdb::Slice upper(end);
     rocksdb::ReadOptions ro;
-    if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+    if (!end.empty()) ro.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(
         batch_.NewIteratorWithBase(impl_.cf(c), impl_.db->NewIterator(ro, impl_.cf(c)), &ro));
-    for (it->Seek(prefix); it->Valid(); it->Next()) {
-      if (!it->key().starts_with(prefix)) break;
+    for (it->Seek(start); it->Valid(); it->Next()) {
+      if (!end.empty() && it->key().compare(upper) >= 0) break;
       out->emplace_back(it->key().ToString(), it->value().ToString());
     }
-    return FromRocks(it->status(), "scan");
+    return FromRocks(it->status(), "scan of " + std::string(kCfNames[c]));
   }
 
   // The adj value (schema 5) of every subject whose spo rows this mutation
@@ -432,18 +437,9 @@ class Txn {
   // groups gets chunks per group.
   Status RewriteHubChunks(const std::string& start, const std::string& end, const std::string* old_chunk) {
     std::vector<std::pair<std::string, std::string>> rows;
-    {
-      rocksdb::Slice upper(end);
-      rocksdb::ReadOptions ro;
-      ro.iterate_upper_bound = &upper;
-      std::unique_ptr<rocksdb::Iterator> it(
-          batch_.NewIteratorWithBase(impl_.cf(kStpo), impl_.db->NewIterator(ro, impl_.cf(kStpo)), &ro));
-      for (it->Seek(start); it->Valid() && it->key().compare(upper) < 0; it->Next()) {
-        if (it->key().size() != kStpoKeySize) continue;
-        rows.emplace_back(it->key().ToString(), it->value().ToString());
-      }
-      if (Status s = FromRocks(it->status(), "scan of stpo"); !s.ok()) return s;
-    }
+    if (Status s = ScanRange(kStpo, start, end, &rows); !s.ok()) return s;
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [](const auto& r) { return r.first.size() != kStpoKeySize; }),
+               rows.end());
     if (old_chunk != nullptr) (void)batch_.Delete(impl_.cf(kHubc), *old_chunk);
     PutHubChunks(rows, [&](const std::string& k, const std::string& v) { (void)batch_.Put(impl_.cf(kHubc), k, v); });
     return Status::Ok();
@@ -902,8 +898,7 @@ Status UpgradeFrom4(Store::Impl& impl) {
     if (subject && rows > 0 && rows <= kAdjMaxRows) (void)b.Put(impl.cf(kAdj), codec::U64Key(*subject), packed);
     packed.clear();
     rows = 0;
-    if (Status st = WriteIfFull(impl, &b, 50'000); !st.ok()) return st;
-    return Status::Ok();
+    return WriteIfFull(impl, &b, 50'000);
   };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const rocksdb::Slice k = it->key();
@@ -940,8 +935,7 @@ Status UpgradeFrom5(Store::Impl& impl) {
       PutHubChunks(rows, [&](const std::string& k, const std::string& v) { (void)b.Put(impl.cf(kHubc), k, v); });
     }
     rows.clear();
-    if (Status st = WriteIfFull(impl, &b, 50'000); !st.ok()) return st;
-    return Status::Ok();
+    return WriteIfFull(impl, &b, 50'000);
   };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const rocksdb::Slice k = it->key();

@@ -29,6 +29,8 @@ namespace kg::store {
 //    converts 2 and 3).
 // 5: an adjacency value per subject (adj: its spo rows packed into one
 //    value; subjects with at most 64 facts). Store::Upgrade converts 2-4.
+// 6: a hub's stpo rows again in chunks of at most 64 (hubc), with a marker
+//    per hub. Store::Upgrade converts 2-5.
 inline constexpr uint32_t kSchemaVersion = 6;
 
 enum class OpenMode {
